@@ -1,0 +1,178 @@
+"""Country and territory names to ISO 3166-1 alpha-3 codes.
+
+Names are looked up first in an explicit alias table (names the converter gets wrong or does
+not know: Freedom House spellings, historical states and the territories Freedom House scores),
+then by exact match on pycountry's names, official names, common names and codes. There is no
+fuzzy matching: "Niger" must never become "Nigeria". An unknown name is reported, never guessed.
+
+Territories without an ISO 3166-1 code get a code from the range ISO reserves for user
+assignment (``X..``); :data:`USER_ASSIGNED` lists them so no one mistakes them for ISO codes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+__all__ = ["ALIASES", "USER_ASSIGNED", "to_iso3", "name_for"]
+
+#: Names pycountry does not resolve, or resolves to something else, keyed by normalised name.
+ALIASES: dict[str, str] = {
+    "gambia, the": "GMB",
+    "the gambia": "GMB",
+    "the netherlands": "NLD",
+    "netherlands, the": "NLD",
+    "brunei": "BRN",
+    "cote d'ivoire": "CIV",
+    "ivory coast": "CIV",
+    "congo (brazzaville)": "COG",
+    "republic of congo": "COG",
+    "congo (kinshasa)": "COD",
+    "democratic republic of congo": "COD",
+    "democratic republic of the congo": "COD",
+    "drc": "COD",
+    "micronesia": "FSM",
+    "russia": "RUS",
+    "turkey": "TUR",
+    "turkiye": "TUR",
+    "st. kitts and nevis": "KNA",
+    "st. lucia": "LCA",
+    "st. vincent and the grenadines": "VCT",
+    "south korea": "KOR",
+    "korea, south": "KOR",
+    "north korea": "PRK",
+    "korea, north": "PRK",
+    "laos": "LAO",
+    "syria": "SYR",
+    "iran": "IRN",
+    "vietnam": "VNM",
+    "swaziland": "SWZ",
+    "eswatini": "SWZ",
+    "macedonia": "MKD",
+    "north macedonia": "MKD",
+    "burma": "MMR",
+    "myanmar": "MMR",
+    "czech republic": "CZE",
+    "cape verde": "CPV",
+    "cabo verde": "CPV",
+    "east timor": "TLS",
+    "timor-leste": "TLS",
+    "united states": "USA",
+    "united states of america": "USA",
+    "usa": "USA",
+    "united kingdom": "GBR",
+    "uk": "GBR",
+    "bosnia-herzegovina": "BIH",
+    "bosnia and herzegovina": "BIH",
+    "kyrgyzstan": "KGZ",
+    "moldova": "MDA",
+    "tanzania": "TZA",
+    "bolivia": "BOL",
+    "venezuela": "VEN",
+    "palestine": "PSE",
+    # Historical state (ISO 3166-3 code, withdrawn 2006).
+    "serbia and montenegro": "SCG",
+    # Territories Freedom House scores; ISO-coded where ISO has a code.
+    "hong kong": "HKG",
+    "puerto rico": "PRI",
+    "western sahara": "ESH",
+    "kosovo": "XKX",
+    "abkhazia": "XAB",
+    "chechnya": "XCE",
+    "crimea": "XCR",
+    "eastern donbas": "XDB",
+    "gaza strip": "XGZ",
+    "indian kashmir": "XIK",
+    "israeli occupied territories": "XIO",
+    "nagorno-karabakh": "XNK",
+    "northern cyprus": "XNC",
+    "pakistani kashmir": "XPK",
+    "palestinian authority administered territories": "XPA",
+    "somaliland": "XSL",
+    "south ossetia": "XSO",
+    "tibet": "XTB",
+    "transnistria": "XTR",
+    "west bank": "XWB",
+}
+
+#: Codes in the user-assigned range, with the name each stands for. XKX for Kosovo is the
+#: code the European Commission and the World Bank use; the others are this project's own.
+USER_ASSIGNED: dict[str, str] = {
+    "XKX": "Kosovo",
+    "XAB": "Abkhazia",
+    "XCE": "Chechnya",
+    "XCR": "Crimea",
+    "XDB": "Eastern Donbas",
+    "XGZ": "Gaza Strip",
+    "XIK": "Indian Kashmir",
+    "XIO": "Israeli Occupied Territories",
+    "XNK": "Nagorno-Karabakh",
+    "XNC": "Northern Cyprus",
+    "XPK": "Pakistani Kashmir",
+    "XPA": "Palestinian Authority Administered Territories",
+    "XSL": "Somaliland",
+    "XSO": "South Ossetia",
+    "XTB": "Tibet",
+    "XTR": "Transnistria",
+    "XWB": "West Bank",
+}
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def _normalise(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@cache
+def to_iso3(name: str) -> str | None:
+    """ISO 3166-1 alpha-3 code for a country or territory name, or None if unknown.
+
+    Accepts names and codes ("Kazakhstan", "kaz", "Gambia, The", "Côte d'Ivoire").
+
+    Examples
+    --------
+    >>> to_iso3("Gambia, The")
+    'GMB'
+    >>> to_iso3("Niger"), to_iso3("Nigeria")
+    ('NER', 'NGA')
+    """
+    if not isinstance(name, str) or not name.strip():
+        return None
+    key = _normalise(name)
+    if key in ALIASES:
+        return ALIASES[key]
+    if key.upper() in USER_ASSIGNED:
+        return key.upper()
+    import pycountry  # heavy-ish: only when a name needs it
+
+    try:
+        return pycountry.countries.lookup(name.strip()).alpha_3
+    except LookupError:
+        pass
+    try:
+        return pycountry.countries.lookup(key).alpha_3
+    except LookupError:
+        pass
+    try:
+        hist = pycountry.historic_countries.lookup(name.strip())
+        return hist.alpha_3
+    except LookupError:
+        return None
+
+
+@cache
+def name_for(iso3: str) -> str | None:
+    """A readable name for a code (common name where pycountry has one)."""
+    if iso3 in USER_ASSIGNED:
+        return USER_ASSIGNED[iso3]
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3) or pycountry.historic_countries.get(alpha_3=iso3)
+    if c is None:
+        return None
+    return getattr(c, "common_name", None) or c.name

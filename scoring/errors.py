@@ -1,0 +1,52 @@
+"""The exceptions the library raises; the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ScoringError",
+    "MethodologyError",
+    "ReadError",
+    "OrientationError",
+    "ValidationError",
+    "DatasetError",
+]
+
+
+class ScoringError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class MethodologyError(ScoringError):
+    """A methodology file is malformed or contradicts itself."""
+
+
+class ReadError(ScoringError):
+    """A score file cannot be read as a table of scores (format, header, columns)."""
+
+
+class OrientationError(ScoringError):
+    """The scale direction of a file cannot be decided, or the evidence contradicts the user."""
+
+
+class DatasetError(ScoringError):
+    """A bundled dataset is missing, unknown, or its raw sources do not match their checksums."""
+
+
+class ValidationError(ScoringError):
+    """One or more rows break the methodology's rules.
+
+    Attributes
+    ----------
+    failures : pandas.DataFrame
+        Every failure found, one row each, with the columns of
+        :data:`scoring.validation.FAILURE_COLUMNS`.
+    """
+
+    def __init__(self, failures, source: str = ""):
+        self.failures = failures
+        self.source = source
+        n = len(failures)
+        rows = failures["row"].nunique() if n else 0
+        where = f" in {source}" if source else ""
+        super().__init__(f"{n} validation failure{'s' if n != 1 else ''} on {rows} "
+                         f"row{'s' if rows != 1 else ''}{where}")

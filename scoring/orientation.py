@@ -1,0 +1,129 @@
+"""Which way a file's scale runs: from the user, a label in the source, or status consistency.
+
+The same FOTN edition circulates on both scales (Freedom House's site shows old editions
+converted; the original PDFs and many mirrors do not), so an edition year never decides the
+scale. Evidence, in order of strength:
+
+1. what the user states (``orientation=``);
+2. a label in the source ("0=most free, 100=least free", "100 representing the most free");
+3. status consistency: under the band rule, each row whose status fits the bands of exactly one
+   orientation is a vote for it.
+
+Whatever evidence exists must agree; when none decides, or two pieces disagree, the reader stops
+with an :class:`~scoring.errors.OrientationError` that lists what it found.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .errors import OrientationError
+from .methodology import HIGHER_IS_FREER, LOWER_IS_FREER, Methodology
+
+__all__ = ["label_orientation", "status_votes", "settle"]
+
+_LABELS = [
+    (LOWER_IS_FREER, r"(?<![\d.])0\s*=\s*most\s+free"),
+    (LOWER_IS_FREER, r"100\s*=\s*least\s+free"),
+    (LOWER_IS_FREER, r"(?<![\d.])0\s+(?:represent\w*|being)\s+the\s+most\s+free"),
+    (HIGHER_IS_FREER, r"100\s*=\s*most\s+free"),
+    (HIGHER_IS_FREER, r"(?<![\d.])0\s*=\s*least\s+free"),
+    (HIGHER_IS_FREER, r"100\s+(?:represent\w*|being)\s+the\s+most\s+free"),
+]
+# A vote share this large carries the decision; the outvoted rows are left to validation,
+# which reports their status as inconsistent.
+_MAJORITY = 0.9
+_MIN_VOTES = 3
+
+
+def label_orientation(texts) -> tuple[str | None, str]:
+    """Orientation named by a label in free text, with the label; (None, "") if none."""
+    found = {}
+    for text in texts:
+        for orient, pattern in _LABELS:
+            hit = re.search(pattern, str(text), flags=re.IGNORECASE)
+            if hit:
+                found.setdefault(orient, hit.group(0))
+    if len(found) == 1:
+        (o, label), = found.items()
+        return o, label
+    if len(found) > 1:
+        raise OrientationError("the file's labels name both scale directions: "
+                               + "; ".join(f"{v!r} ({k})" for k, v in found.items()))
+    return None, ""
+
+
+def status_votes(group: pd.DataFrame, m: Methodology) -> dict[str, int]:
+    """Rows whose published status fits the total's band under one orientation only."""
+    votes = {HIGHER_IS_FREER: 0, LOWER_IS_FREER: 0}
+    if m.status.rule != "bands" or "status" not in group or m.status.component not in group:
+        return votes
+    for status, total in zip(group["status"], group[m.status.component].to_numpy(dtype=float)):
+        if status is None or status != status or np.isnan(total):
+            continue
+        fits = [o for o in votes if m.status_for(total, o) == status]
+        if len(fits) == 1:
+            votes[fits[0]] += 1
+    return votes
+
+
+def _decide_from_votes(votes: dict[str, int]) -> str | None:
+    n = sum(votes.values())
+    if n < _MIN_VOTES:
+        return None
+    best = max(votes, key=votes.get)
+    return best if votes[best] / n >= _MAJORITY else "contradictory"
+
+
+def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, where: str,
+           notes: list[str]) -> pd.DataFrame:
+    """Set column ``orientation`` edition by edition, or raise OrientationError."""
+    single = m.single_orientation
+    if single is not None:
+        if stated is not None and stated != single:
+            raise OrientationError(f"{where}: {m.name} is published {single} in every "
+                                   f"edition; orientation={stated!r} contradicts that")
+        frame["orientation"] = single
+        return frame
+    label, label_text = label_orientation(texts)
+    result = frame.copy()
+    for ed, group in frame.groupby("edition", dropna=False):
+        votes = status_votes(group, m)
+        by_status = _decide_from_votes(votes)
+        evidence = {}
+        if stated is not None:
+            evidence["you said"] = stated
+        if label is not None:
+            evidence[f"the file says {label_text!r}"] = label
+        if by_status == "contradictory":
+            raise OrientationError(
+                f"{where}: edition {ed}: statuses fit the bands of both scales "
+                f"({votes[HIGHER_IS_FREER]} rows higher-is-freer, {votes[LOWER_IS_FREER]} "
+                "lower-is-freer); the file may mix scales. Split it, or check the statuses")
+        if by_status is not None:
+            evidence[f"{votes[by_status]} of {sum(votes.values())} statuses fit only its "
+                     "bands"] = by_status
+        chosen = set(evidence.values())
+        if not chosen:
+            raise OrientationError(
+                f"{where}: edition {ed}: cannot tell which way the scale runs: no label in the "
+                "file, and too few statuses that fit only one scale's bands "
+                f"({sum(votes.values())}). Say it: orientation='higher-is-freer' (100 = most "
+                "free) or 'lower-is-freer' (0 = most free), --orientation on the command line")
+        if len(chosen) > 1:
+            raise OrientationError(f"{where}: edition {ed}: the evidence disagrees on the "
+                                   "scale: " + "; ".join(f"{k}: {v}" for k, v in
+                                                         evidence.items()))
+        orient = chosen.pop()
+        result.loc[group.index, "orientation"] = orient
+        published = m.published_orientation(int(ed)) if ed == ed else None
+        why = "; ".join(evidence)
+        line = f"{where}: edition {ed} read as {orient} ({why})"
+        if published is not None and published.orientation != orient:
+            line += (f"; the edition was first published {published.orientation}, so this "
+                     "file carries values converted by its publisher")
+        notes.append(line)
+    return result

@@ -1,0 +1,372 @@
+"""Score files to one tidy, validated frame: ``read_scores`` is the single public entry point.
+
+A reader finds the header row, maps the many spellings of a column to the methodology's
+component keys, normalises statuses, maps names to ISO3, takes the scale direction from the
+user, a label in the file or status consistency, and hands the result to validation. It never
+changes a published value: the frame holds what the file says, on the scale the file says it
+on (column ``orientation``); :func:`scoring.harmonize.to_canonical` converts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import orientation as _orientation
+from ._table import RawTable, load_tables
+from .countries import name_for, to_iso3
+from .errors import ReadError, ValidationError
+from .methodology import ORIENTATIONS, Methodology, load_methodology
+from .validation import FAILURE_COLUMNS, failure, validate
+
+__all__ = ["read_scores", "ID_COLUMNS", "STATUS_SPELLINGS"]
+
+#: Columns every score frame carries before the component columns.
+ID_COLUMNS = ["index", "edition", "iso3", "country", "status", "orientation"]
+#: Columns every score frame carries after them.
+TRAILING_COLUMNS = ["source", "source_row", "flags"]
+
+#: Status spellings, normalised (lowercase, words only), to the status code.
+STATUS_SPELLINGS = {
+    "f": "F", "free": "F",
+    "pf": "PF", "partly free": "PF", "partially free": "PF", "partlyfree": "PF",
+    "nf": "NF", "not free": "NF", "notfree": "NF",
+}
+
+# Roles that are not score components, with the header spellings that name them.
+_ROLES = {
+    "country": ["country", "country territory", "country or territory", "name", "country name",
+                "territory", "state"],
+    "iso3": ["iso3", "iso", "iso 3", "iso code", "iso3 code", "country code", "code",
+             "iso alpha 3", "alpha 3"],
+    "edition": ["edition", "year", "survey edition", "report year", "fotn edition"],
+    "status": ["status", "internet freedom status", "freedom status", "fotn status"],
+    "region": ["region"],
+    "ct": ["c t", "country territory flag", "ct"],
+    "indicator": ["indicator", "indicator name", "series"],
+}
+_NOT_APPLICABLE = {"n/a", "na", "n.a.", "not applicable"}
+_MISSING = {"", "-", "--", "\u2013", "..", "nan", "none", "null"}
+
+
+def _norm(text) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", str(text).lower()).strip()
+
+
+def read_scores(
+    path: str | Path,
+    index: str | Methodology = "fotn",
+    *,
+    edition: int | None = None,
+    orientation: str | None = None,
+    sheet: str | None = None,
+    on_error: str = "raise",
+) -> pd.DataFrame:
+    """Read a score file (CSV, JSON or xlsx) into a validated frame, one row per entity-edition.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. CSV with a comma, semicolon, tab or pipe delimiter; JSON (a list of records,
+        or an object holding one); xlsx (the sheet whose header is recognised, or ``sheet``).
+        UTF-8 with or without a byte-order mark.
+    index : str or Methodology
+        ``"fotn"``, ``"fiw"`` or a loaded methodology.
+    edition : int, optional
+        The edition, required when the file has no edition column and no header names one.
+        When the file has an edition column, only rows of this edition are kept (and a note
+        says how many others were left out).
+    orientation : {"higher-is-freer", "lower-is-freer"}, optional
+        The scale the file is on. When omitted it comes from a label in the file or from the
+        consistency of statuses with totals; when given, that evidence must not contradict it.
+    sheet : str, optional
+        xlsx only: the sheet to read.
+    on_error : {"raise", "flag"}
+        What to do with rows that fail validation: ``"raise"`` a :class:`ValidationError`
+        holding every failure; ``"flag"`` keep them, name their rules in column ``flags`` and
+        put the failure table in ``frame.attrs["failures"]``. Nothing is ever dropped or fixed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``index, edition, iso3, country, status, orientation``, then one float column
+        per component found in the file (methodology key: ``total``, ``access``, ``A1``...;
+        FIW also ``region``, ``ct``), then ``source`` (file name), ``source_row`` (row number
+        as a user sees it in the file: CSV line, spreadsheet row, JSON record) and ``flags``.
+        Values are as published; ``orientation`` says on which scale.
+        ``attrs``: ``failures`` (DataFrame), ``notes`` (list of str), ``columns`` (component
+        key to the file's header), ``row_kind``.
+
+    Raises
+    ------
+    ReadError
+        The file cannot be read as a score table (named, with what was expected).
+    OrientationError
+        The scale cannot be decided or the evidence contradicts ``orientation``.
+    ValidationError
+        ``on_error="raise"`` and any row breaks a rule; ``.failures`` lists all of them.
+
+    Examples
+    --------
+    >>> frame = read_scores("datasets/raw/FOTN_2023_Country_Score_Data.csv")  # doctest: +SKIP
+    """
+    m = index if isinstance(index, Methodology) else load_methodology(index)
+    if orientation is not None and orientation not in ORIENTATIONS:
+        raise ValueError(f"orientation must be one of {', '.join(ORIENTATIONS)}; "
+                         f"got {orientation!r}")
+    if on_error not in ("raise", "flag"):
+        raise ValueError(f"on_error must be 'raise' or 'flag'; got {on_error!r}")
+    path = Path(path)
+    table, header_at, mapping, hint = _pick_table(load_tables(path, sheet), m, path)
+    frame, failures, notes = _frame(table, header_at, mapping, m, edition, hint)
+    frame = _orientation.settle(frame, m, stated=orientation, texts=table.texts + [
+        " ".join(str(c) for c in row if c is not None) for row in table.rows[:header_at]],
+        where=table.where, notes=notes)
+    frame.attrs["columns"] = {role: str(table.rows[header_at][j]) for j, role in mapping.items()}
+    failures = pd.concat([f for f in (failures, validate(frame, m)) if len(f)] or
+                         [pd.DataFrame(columns=FAILURE_COLUMNS)], ignore_index=True)
+    frame.attrs.update(failures=failures, notes=notes, row_kind=table.row_kind)
+    if len(failures) and on_error == "raise":
+        raise ValidationError(failures, table.where)
+    flags = failures.groupby("row")["rule"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    frame["flags"] = frame["source_row"].map(flags).fillna("")
+    return frame
+
+
+# -- header and columns -------------------------------------------------------------------------
+def _aliases(m: Methodology) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for role, names in _ROLES.items():
+        for n in names:
+            out[_norm(n)] = role
+    for c in m.components:
+        for name in (c.key, c.code, c.label, *c.aliases):
+            if name:
+                out.setdefault(_norm(name), c.key)
+    return out
+
+
+def _match(header, aliases: dict[str, str], m: Methodology) -> tuple[str | None, int | None]:
+    """Role or component key for a header cell, and an edition the header names, if any."""
+    if header is None:
+        return None, None
+    text = _norm(header)
+    if text in aliases:
+        return aliases[text], None
+    # '"Freedom on the Net 2018" Total Score': the index's name and an edition, then the column.
+    prefix = re.match(rf"^{re.escape(_norm(m.name))} (\d{{4}}) (.+)$", text)
+    if prefix and prefix.group(2) in aliases:
+        return aliases[prefix.group(2)], int(prefix.group(1))
+    return None, None
+
+
+def _pick_table(tables: list[RawTable], m: Methodology, path: Path):
+    """The table and header row that name an entity column and at least one score column."""
+    aliases = _aliases(m)
+    component_keys = set(m.keys)
+    best = None
+    for t in tables:
+        candidates = [0] if t.header_known else range(min(len(t.rows), 30))
+        for i in candidates:
+            row = t.rows[i]
+            matches = [_match(h, aliases, m) for h in row]
+            roles = [r for r, _ in matches]
+            if not ({"country", "iso3"} & set(roles)) or not component_keys & set(roles):
+                continue
+            score = sum(r is not None for r in roles)
+            if best is None or score > best[0]:
+                best = (score, t, i, row, matches)
+            break  # the first header-like row of a table is its header
+    if best is None:
+        names = ", ".join(sorted({c.label for c in m.categories} | {m.total.label}))
+        raise ReadError(
+            f"{path.name}: no header row found: expected a country (or ISO3) column and at "
+            f"least one {m.name} score column ({names}) in the first 30 rows"
+        )
+    _, table, at, row, matches = best
+    mapping: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    hints = {y for _, y in matches if y is not None}
+    for j, (role, _) in enumerate(matches):
+        if role is None:
+            if row[j] is not None:
+                table.notes.append(f"{table.where}: column {row[j]!r} is not a {m.name} "
+                                   "column and was not read")
+            continue
+        if role in seen:
+            raise ReadError(f"{table.where}: columns {row[seen[role]]!r} and {row[j]!r} both "
+                            f"give {role!r}; keep one")
+        seen[role] = j
+        mapping[j] = role
+    if len(hints) > 1:
+        raise ReadError(f"{table.where}: the header names several editions "
+                        f"({', '.join(map(str, sorted(hints)))})")
+    return table, at, mapping, hints.pop() if hints else None
+
+
+# -- cells to a frame ---------------------------------------------------------------------------
+def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
+           edition: int | None, hint: int | None):
+    header = table.rows[at]
+    headers = {role: str(header[j]) for j, role in mapping.items()}
+    notes = list(table.notes)
+    body = [(n, r) for n, r in zip(table.numbers[at + 1:], table.rows[at + 1:])
+            if any(c is not None for c in r)]
+    if not body:
+        raise ReadError(f"{table.where}: the header is on {table.row_kind} "
+                        f"{table.numbers[at]} but no data rows follow it")
+    fails: list[dict] = []
+    columns = {role: [(r[j] if j < len(r) else None) for _, r in body]
+               for j, role in mapping.items()}
+    numbers = [n for n, _ in body]
+    n_rows = len(body)
+
+    def fail(i, role, rule, found, expected, country=None, ed=None):
+        fails.append(failure(table.where, numbers[i], country, None, ed, headers.get(role, role),
+                             rule, found, expected))
+
+    if "indicator" in columns:
+        names = {str(v) for v in columns.pop("indicator") if v is not None}
+        known = {_norm(n) for n in m.indicator_names}
+        unknown = sorted(n for n in names if _norm(n) not in known)
+        if unknown:
+            raise ReadError(f"{table.where}: column {headers['indicator']!r} holds indicators "
+                            f"other than {m.name}: {', '.join(unknown[:5])}")
+
+    # Editions.
+    if "edition" in columns:
+        eds = []
+        for i, v in enumerate(columns["edition"]):
+            e = _as_number(v)
+            if e is None or isinstance(e, str) or e != int(e):
+                fail(i, "edition", "edition", v, "a year such as 2024")
+                eds.append(np.nan)
+            else:
+                eds.append(int(e))
+        if edition is not None:
+            keep = [i for i, e in enumerate(eds) if e == edition]
+            if not keep:
+                found = sorted({int(e) for e in eds if e == e})
+                raise ReadError(f"{table.where}: no rows of edition {edition}; the file has "
+                                f"{', '.join(map(str, found))}")
+            if len(keep) < n_rows:
+                notes.append(f"{table.where}: {n_rows - len(keep)} rows of other editions "
+                             f"left out (edition={edition} asked for)")
+            sel = set(keep)
+            fails = [f for f in fails if f["row"] in {numbers[i] for i in sel}]
+            columns = {k: [v[i] for i in keep] for k, v in columns.items()}
+            numbers = [numbers[i] for i in keep]
+            eds = [eds[i] for i in keep]
+            n_rows = len(keep)
+    else:
+        chosen = edition if edition is not None else hint
+        if chosen is None:
+            raise ReadError(f"{table.where}: no edition column and none named in the header; "
+                            "say which edition the file holds (edition=..., --edition)")
+        if edition is not None and hint is not None and edition != hint:
+            raise ReadError(f"{table.where}: edition {edition} was asked for but the header "
+                            f"says {hint}")
+        eds = [chosen] * n_rows
+        notes.append(f"{table.where}: edition {chosen} "
+                     f"{'as given' if edition is not None else 'from the header'}")
+
+    out = pd.DataFrame({"index": m.key, "edition": pd.array(eds, dtype="Int64")})
+
+    # Entities.
+    iso, names = [], []
+    for i in range(n_rows):
+        name = columns.get("country", [None] * n_rows)[i]
+        code = columns.get("iso3", [None] * n_rows)[i]
+        found = None
+        if code is not None:
+            found = to_iso3(str(code).strip()) if re.fullmatch(r"[A-Za-z]{3}",
+                                                                str(code).strip()) else None
+            if found is None:
+                fail(i, "iso3", "unknown_country", code, "an ISO 3166-1 alpha-3 code",
+                     ed=eds[i])
+        elif name is not None:
+            found = to_iso3(str(name))
+            if found is None:
+                fail(i, "country", "unknown_country", name,
+                     "a country or territory name the alias table or ISO 3166 knows",
+                     country=str(name), ed=eds[i])
+        else:
+            role = "country" if "country" in columns else "iso3"
+            fail(i, role, "missing_value", None, "a country name or code", ed=eds[i])
+        iso.append(found)
+        names.append(str(name).strip() if name is not None else (name_for(found) if found
+                                                                  else None))
+    out["iso3"] = pd.array(iso, dtype="str")
+    out["country"] = pd.array(names, dtype="str")
+
+    # Status.
+    statuses = []
+    for i, v in enumerate(columns.get("status", [None] * n_rows)):
+        if v is None:
+            statuses.append(None)
+            continue
+        code = STATUS_SPELLINGS.get(_norm(v))
+        if code is None:
+            fail(i, "status", "unknown_status", v, "Free / Partly Free / Not Free (F/PF/NF)",
+                 country=names[i], ed=eds[i])
+        statuses.append(code)
+    out["status"] = pd.array(statuses, dtype="str")
+    out["orientation"] = pd.array([None] * n_rows, dtype="str")
+
+    # Components, as numbers.
+    unparsed: set[tuple[int, str]] = set()
+    for c in m.components:
+        if c.key not in columns:
+            continue
+        values = []
+        for i, v in enumerate(columns[c.key]):
+            x = _as_number(v)
+            if x is None:
+                # Blank or "N/A": validation reports it where the component applies.
+                values.append(np.nan)
+            elif isinstance(x, str):
+                fail(i, c.key, "not_a_number", v, f"a whole number {c.min}-{c.max}",
+                     country=names[i], ed=eds[i])
+                unparsed.add((numbers[i], c.key))
+                values.append(np.nan)
+            else:
+                values.append(float(x))
+        out[c.key] = np.array(values, dtype=float)
+    for role in ("region", "ct"):
+        if role in columns:
+            out[role] = pd.array([None if v is None else str(v).strip()
+                                  for v in columns[role]], dtype="str")
+    out["source"] = table.where
+    out["source_row"] = numbers
+    out.attrs["present"] = [c.key for c in m.components if c.key in columns]
+    out.attrs["unparsed"] = unparsed
+    failures = pd.DataFrame(fails, columns=FAILURE_COLUMNS)
+    if len(failures):
+        failures["iso3"] = failures["row"].map(dict(zip(numbers, iso)))
+    return out, failures, notes
+
+
+def _as_number(v):
+    """A cell as int/float, None when blank or "N/A", or the stripped text when not a number."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return None if (isinstance(v, float) and math.isnan(v)) else v
+    text = str(v).strip()
+    if text.lower() in _MISSING or text.lower() in _NOT_APPLICABLE:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    return text if math.isnan(x) or math.isinf(x) else x
