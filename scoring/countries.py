@@ -71,8 +71,10 @@ ALIASES: dict[str, str] = {
     "bolivia": "BOL",
     "venezuela": "VEN",
     "palestine": "PSE",
-    # Historical state (ISO 3166-3 code, withdrawn 2006).
+    # Historical states (ISO 3166-3 codes: SCG withdrawn 2006, YUG 2003; FIW 2003 says
+    # "Yugoslavia", FIW 2004-2006 "Serbia and Montenegro").
     "serbia and montenegro": "SCG",
+    "yugoslavia": "YUG",
     # Territories Freedom House scores; ISO-coded where ISO has a code.
     "hong kong": "HKG",
     "puerto rico": "PRI",
@@ -85,10 +87,12 @@ ALIASES: dict[str, str] = {
     "gaza strip": "XGZ",
     "indian kashmir": "XIK",
     "israeli occupied territories": "XIO",
+    "israeli-occupied territories": "XIO",  # FIW 2003-2005 spelling
     "nagorno-karabakh": "XNK",
     "northern cyprus": "XNC",
     "pakistani kashmir": "XPK",
     "palestinian authority administered territories": "XPA",
+    "palestinian authority-administered territories": "XPA",  # FIW 2003-2005 spelling
     "somaliland": "XSL",
     "south ossetia": "XSO",
     "tibet": "XTB",

@@ -129,6 +129,7 @@ def read_scores(
     frame.attrs["columns"] = {role: str(table.rows[header_at][j]) for j, role in mapping.items()}
     failures = pd.concat([f for f in (failures, validate(frame, m)) if len(f)] or
                          [pd.DataFrame(columns=FAILURE_COLUMNS)], ignore_index=True)
+    failures = failures.sort_values("row", kind="stable").reset_index(drop=True)
     frame.attrs.update(failures=failures, notes=notes, row_kind=table.row_kind)
     if len(failures) and on_error == "raise":
         raise ValidationError(failures, table.where)
@@ -229,6 +230,14 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         fails.append(failure(table.where, numbers[i], country, None, ed, headers.get(role, role),
                              rule, found, expected))
 
+    # Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
+    # name might stand: a "name" column holding only indicator names is the indicator column.
+    if "country" in columns and "iso3" in columns and "indicator" not in columns:
+        known = {_norm(n) for n in m.indicator_names}
+        values = {_norm(v) for v in columns["country"] if v is not None}
+        if values and values <= known:
+            columns["indicator"] = columns.pop("country")
+            headers["indicator"] = headers.pop("country")
     if "indicator" in columns:
         names = {str(v) for v in columns.pop("indicator") if v is not None}
         known = {_norm(n) for n in m.indicator_names}

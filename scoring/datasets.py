@@ -1,0 +1,60 @@
+"""Load the bundled tidy tables (see ``datasets/registry.toml``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import DatasetError
+from .harmonize import to_canonical
+from .methodology import load_methodology
+from .readers import ID_COLUMNS
+from .registry import dataset_entry, datasets_dir
+
+__all__ = ["load_dataset"]
+
+_TEXT = ID_COLUMNS + ["region", "ct", "source", "flags"]
+
+
+def load_dataset(name: str = "fotn", *, canonical: bool = False) -> pd.DataFrame:
+    """A bundled tidy table: one row per entity and edition, values as published.
+
+    Parameters
+    ----------
+    name : {"fotn", "fiw"}
+        A dataset of the registry (``scoring datasets`` lists them).
+    canonical : bool
+        Convert every row to the higher-is-freer scale (:func:`scoring.to_canonical`).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`scoring.read_scores` (``index, edition, iso3, country, status,
+        orientation``, FIW ``region`` and ``ct``, one column per component, ``source``,
+        ``source_row``, ``flags``). A blank component means the source of that row did not
+        publish it (FOTN 2011-2014, 2016, 2017, 2019 have totals only); a blank status likewise.
+        ``attrs["citation"]`` holds the registry's citation.
+
+    Examples
+    --------
+    >>> fotn = load_dataset("fotn", canonical=True)
+    >>> fotn.query("iso3 == 'KAZ' and edition == 2015")[["access", "content", "rights",
+    ...                                                   "total"]].iloc[0].tolist()
+    [11.0, 12.0, 16.0, 39.0]
+    """
+    entry = dataset_entry(name)
+    path = datasets_dir() / entry["file"]
+    if not path.exists():
+        raise DatasetError(f"{path}: missing; rebuild it with `scoring datasets build`")
+    m = load_methodology(entry["index"])
+    head = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: "str" for c in head if c in _TEXT}
+    dtypes.update({c: "float64" for c in head if c in m.keys})
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False,
+                        na_values={c: [""] for c in head})
+    frame["edition"] = frame["edition"].astype("Int64")
+    frame["flags"] = frame["flags"].fillna("")
+    if canonical:
+        frame = to_canonical(frame, m)
+    frame.attrs["citation"] = entry["citation"]
+    frame.attrs["dataset"] = name
+    return frame
