@@ -112,7 +112,8 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
                 f"{where}: edition {ed}: cannot tell which way the scale runs: no label in the "
                 "file, and too few statuses that fit only one scale's bands "
                 f"({sum(votes.values())}). Say it: orientation='higher-is-freer' (100 = most "
-                "free) or 'lower-is-freer' (0 = most free), --orientation on the command line")
+                "free) or 'lower-is-freer' (0 = most free); on the command line --orientation "
+                "(validate) or --data-orientation (compare)")
         if len(chosen) > 1:
             raise OrientationError(f"{where}: edition {ed}: the evidence disagrees on the "
                                    "scale: " + "; ".join(f"{k}: {v}" for k, v in

@@ -134,7 +134,7 @@ def read_scores(
     if len(failures) and on_error == "raise":
         raise ValidationError(failures, table.where)
     flags = failures.groupby("row")["rule"].agg(lambda s: ";".join(dict.fromkeys(s)))
-    frame["flags"] = frame["source_row"].map(flags).fillna("")
+    frame["flags"] = pd.array([flags.get(r, "") for r in frame["source_row"]], dtype="str")
     return frame
 
 

@@ -1,0 +1,220 @@
+"""The command-line interface: exit codes, messages, formats, help, start-up cost."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from scoring.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+RAW = REPO / "datasets" / "raw"
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def go(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return go
+
+
+def _commands(group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(main)], ids=" ".join)
+def test_every_command_has_help_with_an_example(run, path):
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output and "scoring " in result.output
+    assert "Exit codes" in result.output
+
+
+def test_compare_table(run):
+    result = run("compare", "--index", "fotn", "--from", "2023", "--to", "2024")
+    assert result.exit_code == 0, result.output
+    assert "70 countries in both editions: 27 declined, 18 improved, 25 unchanged" in result.output
+    assert "only in 2024 (not compared): Chile (CHL), The Netherlands (NLD)" in result.output
+    assert "Source: Freedom House, Freedom on the Net 2023\u20132024; analysis: scoring" in result.output
+    assert re.search(r"KGZ\s+Kyrgyzstan\s+PF\s+PF\s+52\s+48\s+-4", result.output)
+
+
+def test_compare_json_shape(run):
+    result = run("compare", "--index", "fotn", "--from", "2023", "--to", "2024",
+                 "--format", "json")
+    doc = json.loads(result.output)
+    assert doc["summary"]["n"] == 70
+    assert {"declined", "improved", "unchanged"} <= set(doc["summary"])
+    for row in doc["rows"]:
+        assert {"iso3", "country", "delta", "delta_access", "delta_content",
+                "delta_rights"} <= set(row)
+
+
+def test_compare_fiw_says_countries_only(run):
+    result = run("compare", "--index", "fiw", "--from", "2021", "--to", "2022")
+    assert "195 countries in both editions: 60 declined, 25 improved" in result.output
+    assert "15 territories left out" in result.output
+
+
+def test_compare_across_the_inversion_says_so(run):
+    result = run("compare", "--from", "2015", "--to", "2024", "--country", "KAZ")
+    assert result.exit_code == 0
+    assert "Scales converted: edition 2015 published lower-is-freer" in result.output
+
+
+def test_compare_csv_to_file_atomically(run, tmp_path):
+    out = tmp_path / "out.csv"
+    result = run("compare", "--from", "2023", "--to", "2024", "--format", "csv",
+                 "--output", out)
+    assert result.exit_code == 0
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("iso3,country,status_from,status_to,total_from,total_to,delta")
+    assert len(lines) == 71
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary left behind
+
+
+def test_compare_with_a_user_file(run, tmp_path):
+    mine = tmp_path / "fotn2025.csv"
+    mine.write_text("Country,Edition,Status,A,B,C,Total\nKazakhstan,2025,NF,12,12,9,33\n"
+                    "Kenya,2025,PF,16,24,23,63\nEstonia,2025,F,24,32,36,92\n")
+    result = run("compare", "--from", "2024", "--to", "2025", "--data", mine)
+    assert result.exit_code == 0, result.output
+    assert "3 countries in both editions: 2 declined, 0 improved, 1 unchanged" in result.output
+
+
+def test_compare_refuses_output_over_an_input(run, tmp_path):
+    mine = tmp_path / "mine.csv"
+    mine.write_text("Country,Edition,Status,A,B,C,Total\nKenya,2025,PF,16,24,23,63\n")
+    result = run("compare", "--from", "2024", "--to", "2025", "--data", mine, "--output", mine)
+    assert result.exit_code == 2
+    assert "is one of the input files" in result.output
+    assert mine.read_text().startswith("Country,Edition")
+
+
+def test_compare_bad_edition_is_a_usage_error(run):
+    result = run("compare", "--from", "2010", "--to", "2024")
+    assert result.exit_code == 2
+    assert "from_edition must be an edition in the data" in result.output
+
+
+def test_compare_bad_user_file_fails_with_its_problems(run, tmp_path):
+    mine = tmp_path / "bad.csv"
+    mine.write_text("Country,Edition,Status,A,B,C,Total\nKenya,2025,PF,16,24,23,64\n")
+    result = run("compare", "--from", "2024", "--to", "2025", "--data", mine)
+    assert result.exit_code == 1
+    assert "cannot tell which way the scale runs" in result.output  # one status: too few
+    result = run("compare", "--from", "2024", "--to", "2025", "--data", mine,
+                 "--data-orientation", "higher-is-freer")
+    assert result.exit_code == 1
+    assert "1 validation failure on 1 row in bad.csv" in result.output
+
+
+def test_validate_clean_file(run):
+    result = run("validate", RAW / "FOTN_2023_Country_Score_Data.csv")
+    assert result.exit_code == 0
+    assert "70 rows, edition 2023: no validation failures" in result.output
+
+
+def test_validate_reports_the_real_inconsistency(run):
+    result = run("validate", RAW / "freedom_house_2015.json", "--edition", "2015")
+    assert result.exit_code == 1
+    assert re.search(r"48\s+South Africa\s+ZAF\s+2015\s+Total_score\s+sum\s+27\s+26 = "
+                     r"Obstacle_to_access", result.output)
+    assert "1 validation failure on 1 of 65 rows" in result.output
+    assert result.stdout.splitlines()[0].split()[0] == "record"  # JSON rows are records
+
+
+def test_validate_formats(run):
+    path = RAW / "freedom_house_2015.json"
+    doc = json.loads(run("validate", path, "--edition", "2015", "--format", "json").stdout)
+    assert doc[0]["rule"] == "sum" and doc[0]["row"] == 48
+    out = run("validate", path, "--edition", "2015", "--format", "csv").stdout
+    assert out.splitlines()[0] == "source,row,country,iso3,edition,column,rule,found,expected"
+
+
+def test_validate_needs_a_scale_it_cannot_infer(run):
+    result = run("validate", RAW / "DA2I_FotN_totals_2011-2019.csv")
+    assert result.exit_code == 1
+    assert "cannot tell which way the scale runs" in result.output
+    ok = run("validate", RAW / "DA2I_FotN_totals_2011-2019.csv",
+             "--orientation", "higher-is-freer")
+    assert ok.exit_code == 0
+
+
+def test_validate_contradicted_scale(run):
+    result = run("validate", RAW / "freedom_house_2015.json", "--edition", "2015",
+                 "--orientation", "higher-is-freer")
+    assert result.exit_code == 1
+    assert "the evidence disagrees on the scale" in result.output
+
+
+def test_validate_missing_file_is_a_usage_error(run, tmp_path):
+    result = run("validate", tmp_path / "nope.csv")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_validate_unreadable_file(run, tmp_path):
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    result = run("validate", junk)
+    assert result.exit_code == 1
+    assert "junk.csv" in result.output and "Traceback" not in result.output
+
+
+def test_datasets_lists_provenance(run):
+    result = run("datasets")
+    assert result.exit_code == 0
+    assert "fotn" in result.output and "fiw" in result.output
+    assert "sha256: 4ed08ee67d7ae10a29ed2e9489acb2c830b9460c1c7134976ddcb198e0d47021" in result.output
+    assert "sdmadhav/ML-Project" in result.output
+
+
+def _modules_after(*args):
+    code = ("import sys\nfrom scoring.cli import main\n"
+            "try:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+            "print('MODULES:', *sorted(m for m in ('pandas', 'scipy', 'numpy', 'matplotlib') "
+            "if m in sys.modules))" % (list(args),))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    return done.stdout.rsplit("MODULES:", 1)[1].strip()
+
+
+def test_help_and_datasets_start_light():
+    assert _modules_after("--help") == ""
+    assert "pandas" not in _modules_after("datasets")
+    assert "scipy" not in _modules_after("datasets")
+
+
+def test_plain_compare_does_not_import_scipy():
+    assert "scipy" not in _modules_after("compare", "--from", "2023", "--to", "2024")
+
+
+def test_python_dash_m_works():
+    done = subprocess.run([sys.executable, "-m", "scoring", "--help"], capture_output=True,
+                          text=True, cwd=REPO)
+    assert done.returncode == 0 and "compare" in done.stdout
+
+
+def test_readme_main_command_runs():
+    readme = (REPO / "README.md").read_text()
+    blocks = re.findall(r"```(?:bash|sh)?\n(.*?)```", readme, flags=re.S)
+    main_cmd = blocks[0].strip()
+    assert "scoring compare" in main_cmd
+    scoring_args = main_cmd.split("bin/scoring", 1)[1].split()
+    done = subprocess.run([sys.executable, "-m", "scoring", *scoring_args],
+                          capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "27 declined, 18 improved" in done.stdout
+    assert "pytest" in blocks[1]
