@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import json
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +42,8 @@ class RawTable:
     texts: list[str] = field(default_factory=list)
     header_known: bool = False  # JSON: the first row is the header by construction
     notes: list[str] = field(default_factory=list)
+    #: xlsx: row number -> {column index (0-based): formula text} for cells holding formulas
+    formulas: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def load_tables(path: str | Path, sheet: str | None = None) -> list[RawTable]:
@@ -152,13 +157,73 @@ def _xlsx(path: Path, sheet: str | None) -> list[RawTable]:
             grids[name] = grid
     finally:
         wb.close()
+    formulas = _formulas(path)
     tables = []
     for name, grid in grids.items():
         if sheet is not None and name != sheet:
             continue
         texts = [str(v) for other, g in grids.items() if other != name
                  for row in g for v in row if isinstance(v, str)]
+        notes = [f"{path.name}: xlsx, sheet {name!r}"]
+        found = formulas.get(name, {})
+        if found:
+            n = sum(len(v) for v in found.values())
+            first_row = min(found)
+            col, text = next(iter(found[first_row].items()))
+            notes.append(f"{path.name} [sheet {name}]: {n} cells hold formulas (first: "
+                         f"{_col_letter(col)}{first_row} ={text}); the values read are the ones "
+                         "the workbook cached when it was last saved")
         tables.append(RawTable(f"{path.name} [sheet {name}]", "row", grid,
-                               list(range(1, len(grid) + 1)), texts=texts,
-                               notes=[f"{path.name}: xlsx, sheet {name!r}"]))
+                               list(range(1, len(grid) + 1)), texts=texts, notes=notes,
+                               formulas=found))
     return tables
+
+
+_CELL_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<f(?:\s[^>]*)?>([^<]*)</f>')
+
+
+def _formulas(path: Path) -> dict[str, dict[int, dict[int, str]]]:
+    """Cells holding formulas, per sheet name: {row: {column index: formula}}.
+
+    openpyxl gives either cached values or formulas per load; reading the sheet XML once for
+    ``<f>`` elements tells which values were computed, at a fraction of a second load's cost.
+    """
+    out: dict[str, dict[int, dict[int, str]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+            targets = dict(re.findall(rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"',
+                                      rels))
+            targets.update({k: v for v, k in re.findall(
+                rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+            for name, rid in re.findall(rb'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"',
+                                        book):
+                target = targets.get(rid, b"").decode().lstrip("/")
+                member = target if target.startswith("xl/") else f"xl/{target}"
+                if member not in zf.namelist():
+                    continue
+                cells: dict[int, dict[int, str]] = {}
+                for col, row, formula in _CELL_FORMULA.findall(zf.read(member)):
+                    cells.setdefault(int(row), {})[_col_index(col.decode())] = html.unescape(
+                        formula.decode("utf-8", "replace"))
+                if cells:
+                    out[html.unescape(name.decode())] = cells
+    except (KeyError, zipfile.BadZipFile):
+        return {}
+    return out
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _col_letter(index: int) -> str:
+    out, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out

@@ -130,6 +130,15 @@ def read_scores(
     failures = pd.concat([f for f in (failures, validate(frame, m)) if len(f)] or
                          [pd.DataFrame(columns=FAILURE_COLUMNS)], ignore_index=True)
     failures = failures.sort_values("row", kind="stable").reset_index(drop=True)
+    if table.formulas and len(failures):
+        # Say when a failing value was computed by a spreadsheet formula: the formula is
+        # usually the mistake.
+        column_of = {str(table.rows[header_at][j]): j for j in mapping}
+        failures["found"] = [
+            f"{found} (cached value of ={formula})" if formula else found
+            for found, formula in zip(failures["found"], (
+                table.formulas.get(row, {}).get(column_of.get(col))
+                for row, col in zip(failures["row"], failures["column"])))]
     frame.attrs.update(failures=failures, notes=notes, row_kind=table.row_kind)
     if len(failures) and on_error == "raise":
         raise ValidationError(failures, table.where)
