@@ -200,6 +200,9 @@ def validate(file, index, edition, orientation, sheet, fmt):
               "edition column.")
 @click.option("--data-orientation", type=click.Choice(["higher-is-freer", "lower-is-freer"]),
               help="Scale of the --data files when they carry no label or statuses.")
+@click.option("--keep-flagged", is_flag=True,
+              help="Keep rows of --data files that fail validation (used as published, named "
+                   "in the flags column and the notes) instead of stopping.")
 @click.option("--include-territories", is_flag=True,
               help="FIW: count territories too (default: countries only, as Freedom House).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
@@ -207,7 +210,7 @@ def validate(file, index, edition, orientation, sheet, fmt):
 @click.option("--output", type=click.Path(dir_okay=False, writable=True),
               help="Write here instead of the terminal (atomically: all or nothing).")
 def compare(index, from_edition, to_edition, countries, extra, data_edition, data_orientation,
-            include_territories, fmt, output):
+            keep_flagged, include_territories, fmt, output):
     """Per-country change between two editions, on one scale, with a summary.
 
     Every edition is put on the higher-is-freer scale first (editions published 0 = most
@@ -235,7 +238,12 @@ def compare(index, from_edition, to_edition, countries, extra, data_edition, dat
     try:
         data = load_dataset(index)
         for f in extra:
-            mine = read_scores(f, index, edition=data_edition, orientation=data_orientation)
+            mine = read_scores(f, index, edition=data_edition, orientation=data_orientation,
+                               on_error="flag" if keep_flagged else "raise")
+            if len(mine.attrs["failures"]):
+                n_bad = len(mine.attrs["failures"])
+                notes.append(f"{f}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
+                             "(--keep-flagged); run `scoring validate` on it for the table")
             mine.attrs = {}
             key = set(zip(mine["iso3"], mine["edition"]))
             replaced = data[[k in key for k in zip(data["iso3"], data["edition"])]]

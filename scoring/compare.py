@@ -220,6 +220,15 @@ def compare(
                      + (f" ({len(gap)} editions between)" if gap else "")
                      + (f"; there was no {', '.join(map(str, missing_years))} edition"
                         if missing_years else "") + ".")
+    periods = {ed: m.coverage_of(ed) for ed in (a, b)}
+    unknown = [ed for ed, p in periods.items() if p is None]
+    lengths = {p[1] for p in periods.values() if p is not None}
+    if unknown or len(lengths) > 1:
+        said = "; ".join(f"{ed}: {p[0]} ({p[1]} months)" if p else
+                         f"{ed}: period not recorded in the methodology"
+                         for ed, p in periods.items())
+        notes.append(f"Coverage periods differ or are unknown ({said}): a change may span "
+                     "more or less than a year of events.")
     if a > b:
         notes.append(f"from_edition {a} is later than to_edition {b}: change is {b} - {a}.")
     summary = {

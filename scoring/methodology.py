@@ -28,6 +28,7 @@ __all__ = [
     "RatingTable",
     "ScaleRange",
     "StatusRule",
+    "Coverage",
     "Methodology",
     "available_methodologies",
     "load_methodology",
@@ -127,6 +128,25 @@ class ScaleRange:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """The period an edition's assessment covers, for editions ``first``..``last``.
+
+    ``period`` may use ``{edition}`` and ``{previous}`` (edition - 1).
+    """
+
+    first: int | None
+    last: int | None
+    period: str
+    months: int
+    certainty: str = "pub"
+
+    def covers(self, edition: int) -> bool:
+        return (self.first is None or edition >= self.first) and (
+            self.last is None or edition <= self.last
+        )
+
+
+@dataclass(frozen=True)
 class StatusRule:
     """How a status follows from scores.
 
@@ -157,6 +177,7 @@ class Methodology:
     scales: tuple[ScaleRange, ...]
     components: tuple[Component, ...]
     status: StatusRule
+    coverage: tuple[Coverage, ...] = ()
     path: Path = field(default=Path(), compare=False)
 
     # -- look-ups --------------------------------------------------------------------------
@@ -198,6 +219,13 @@ class Methodology:
         """The orientation of every edition when the index never changed direction."""
         found = {s.orientation for s in self.scales}
         return found.pop() if len(found) == 1 else None
+
+    def coverage_of(self, edition: int) -> tuple[str, int] | None:
+        """(period in words, length in months) an edition covers, or None if not recorded."""
+        for c in self.coverage:
+            if c.covers(edition):
+                return c.period.format(edition=edition, previous=edition - 1), c.months
+        return None
 
     def cite(self, editions) -> str:
         eds = sorted(set(int(e) for e in editions))
@@ -371,6 +399,13 @@ def _build(raw: dict, path: Path) -> Methodology:
             component=st.get("component", str, None),
             ratings=tuple(ratings),
             certainty=st.choice("certainty", CERTAINTIES, "pub"),
+        ),
+        coverage=tuple(
+            Coverage(first=r.get("first", int, None), last=r.get("last", int, None),
+                     period=r.get("period", str), months=r.get("months", int),
+                     certainty=r.choice("certainty", CERTAINTIES, "pub"))
+            for i, t in enumerate(top.get("coverage", list, []))
+            for r in [_Reader(t, path, f"coverage[{i}]")]
         ),
         path=path,
     )

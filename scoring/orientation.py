@@ -120,7 +120,7 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
                                                          evidence.items()))
         orient = chosen.pop()
         result.loc[group.index, "orientation"] = orient
-        published = m.published_orientation(int(ed)) if ed == ed else None
+        published = m.published_orientation(int(ed)) if not pd.isna(ed) else None
         why = "; ".join(evidence)
         line = f"{where}: edition {ed} read as {orient} ({why})"
         if published is not None and published.orientation != orient:

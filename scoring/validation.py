@@ -76,6 +76,7 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     unparsed = frame.attrs.get("unparsed", set())
     out: list[dict] = []
     rows = frame.reset_index(drop=True)
+    rows.attrs = {}  # a read frame's attrs hold DataFrames, which pandas cannot compare
     eds = rows["edition"]
     present = [c for c in m.components if c.key in rows.columns]
 
@@ -88,7 +89,7 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
                                expected[i] if isinstance(expected, (list, np.ndarray,
                                                                      pd.Series)) else expected))
 
-    applies = {c.key: np.array([e == e and e is not pd.NA and c.applies_to(int(e))
+    applies = {c.key: np.array([e is not pd.NA and e == e and c.applies_to(int(e))
                                 for e in eds], dtype=bool) for c in present}
     skip = {c.key: np.array([(int(n), c.key) in unparsed for n in rows["source_row"]],
                             dtype=bool) for c in present}
@@ -123,7 +124,7 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
             if t not in keys:
                 continue
             tv = rows[t].to_numpy(dtype=float)
-            app = np.array([e == e and e is not pd.NA and tc.applies_to(int(e)) for e in eds])
+            app = np.array([e is not pd.NA and e == e and tc.applies_to(int(e)) for e in eds])
             usable &= ~(np.isnan(tv) & app)
             total += sign * np.where(app & ~np.isnan(tv), tv, 0.0)
         v = rows[c.key].to_numpy(dtype=float)
@@ -165,7 +166,8 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
                     [f"{w} (mean rating {np.mean(x):g})" if w else "" for w, x in zip(want, r)])
 
     # One row per entity and edition.
-    key = rows[["iso3", "edition"]].astype(str).agg("|".join, axis=1)
+    key = pd.Series([f"{i}|{e}" for i, e in zip(rows["iso3"], rows["edition"])],
+                    index=rows.index)  # iso3 may be missing (unknown country)
     known = rows["iso3"].notna().to_numpy()
     dup = key.duplicated(keep=False).to_numpy() & known
     first_rows = rows.groupby(key)["source_row"].apply(list)
@@ -179,7 +181,7 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
 
 def _ever_applies(m: Methodology, key: str, eds) -> bool:
     c = m.component(key)
-    return any(e == e and e is not pd.NA and c.applies_to(int(e)) for e in eds)
+    return any(e is not pd.NA and e == e and c.applies_to(int(e)) for e in eds)
 
 
 def _band_text(m: Methodology, status, orientation) -> str:

@@ -118,6 +118,11 @@ def test_compare_bad_user_file_fails_with_its_problems(run, tmp_path):
                  "--data-orientation", "higher-is-freer")
     assert result.exit_code == 1
     assert "1 validation failure on 1 row in bad.csv" in result.output
+    kept = run("compare", "--from", "2024", "--to", "2025", "--data", mine,
+               "--data-orientation", "higher-is-freer", "--keep-flagged")
+    assert kept.exit_code == 0
+    assert "1 validation failure kept (--keep-flagged)" in kept.output
+    assert re.search(r"KEN\s+Kenya.*\bsum\b", kept.output)
 
 
 def test_validate_clean_file(run):
