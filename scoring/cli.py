@@ -130,8 +130,16 @@ def build_cmd():
 
 
 # -- validate ---------------------------------------------------------------------------------
-_INDEX = click.option("--index", "index", type=click.Choice(["fotn", "fiw"]), default="fotn",
-                      show_default=True, help="Which index the file holds.")
+def _index_option(func):
+    # Every methodology file is an index the CLI accepts: a new index needs only its TOML.
+    from .methodology import available_methodologies
+
+    return click.option("--index", "index", type=click.Choice(available_methodologies()),
+                        default="fotn", show_default=True,
+                        help="Which index (a file in scoring/methodologies).")(func)
+
+
+_INDEX = _index_option
 
 
 @main.command(epilog=_EXIT_HELP)

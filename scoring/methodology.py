@@ -377,8 +377,10 @@ def _build(raw: dict, path: Path) -> Methodology:
     for i, t in enumerate(st.get("rating", list, [])):
         r = _Reader(t, path, f"status.rating[{i}]")
         rows = r.get("bands", list)
-        if not all(isinstance(b, list) and len(b) == 3 for b in rows):
-            r.fail("bands", "each band is [low, high, rating]")
+        if not all(isinstance(b, list) and len(b) == 3 and all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) for x in b)
+                for b in rows):
+            r.fail("bands", "each band is [low, high, rating], all numbers")
         ratings.append(
             RatingTable(r.get("component", str), r.get("score", str),
                         tuple(Band(lo, hi, int(v)) for lo, hi, v in rows))

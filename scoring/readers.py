@@ -247,6 +247,7 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         if values and values <= known:
             columns["indicator"] = columns.pop("country")
             headers["indicator"] = headers.pop("country")
+            mapping.update({j: "indicator" for j, r in mapping.items() if r == "country"})
     if "indicator" in columns:
         names = {str(v) for v in columns.pop("indicator") if v is not None}
         known = {_norm(n) for n in m.indicator_names}

@@ -39,7 +39,7 @@ RULES = {
 def failure(source, row, country, iso3, edition, column, rule, found, expected) -> dict:
     """One failure record (a row of the failure table)."""
     return dict(source=source, row=row, country=country, iso3=iso3,
-                edition=None if edition is None or edition != edition else int(edition),
+                edition=None if edition is None or pd.isna(edition) else int(edition),
                 column=column, rule=rule, found=_show(found), expected=str(expected))
 
 
@@ -89,8 +89,7 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
                                expected[i] if isinstance(expected, (list, np.ndarray,
                                                                      pd.Series)) else expected))
 
-    applies = {c.key: np.array([e is not pd.NA and e == e and c.applies_to(int(e))
-                                for e in eds], dtype=bool) for c in present}
+    applies = {c.key: np.array([_applies(c, e) for e in eds], dtype=bool) for c in present}
     skip = {c.key: np.array([(int(n), c.key) in unparsed for n in rows["source_row"]],
                             dtype=bool) for c in present}
     # Editions: known and plausible. A year after the last one listed may be a new edition.
@@ -124,7 +123,7 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
             if t not in keys:
                 continue
             tv = rows[t].to_numpy(dtype=float)
-            app = np.array([e is not pd.NA and e == e and tc.applies_to(int(e)) for e in eds])
+            app = np.array([_applies(tc, e) for e in eds], dtype=bool)
             usable &= ~(np.isnan(tv) & app)
             total += sign * np.where(app & ~np.isnan(tv), tv, 0.0)
         v = rows[c.key].to_numpy(dtype=float)
@@ -171,7 +170,9 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     known = rows["iso3"].notna().to_numpy()
     dup = key.duplicated(keep=False).to_numpy() & known
     first_rows = rows.groupby(key)["source_row"].apply(list)
-    add(dup, "country", "duplicate", rows["country"].to_numpy(),
+    # Name the entity column the file has (a long file may hold ISO3 codes only).
+    entity = "iso3" if "country" not in headers and "iso3" in headers else "country"
+    add(dup, entity, "duplicate", rows["country"].to_numpy(),
         [f"one row per {m.entity} and edition (also on row"
          f"{'s' if len(first_rows[k]) > 2 else ''} "
          f"{', '.join(str(x) for x in first_rows[k] if x != n)})"
@@ -181,7 +182,14 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
 
 def _ever_applies(m: Methodology, key: str, eds) -> bool:
     c = m.component(key)
-    return any(e is not pd.NA and e == e and c.applies_to(int(e)) for e in eds)
+    return any(_applies(c, e) for e in eds)
+
+
+def _applies(c, e) -> bool:
+    """Whether component ``c`` is used in edition ``e``. An edition that is not a year (already
+    reported under rule "edition") counts as using it, so that one bad cell does not turn into
+    not_applicable and sum failures for the whole row."""
+    return e is pd.NA or e != e or c.applies_to(int(e))
 
 
 def _band_text(m: Methodology, status, orientation) -> str:
