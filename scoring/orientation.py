@@ -90,7 +90,7 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
         return frame
     label, label_text = label_orientation(texts)
     result = frame.copy()
-    for ed, group in frame.groupby("edition", dropna=False):
+    for ed, group in frame.groupby("edition"):
         votes = status_votes(group, m)
         by_status = _decide_from_votes(votes)
         evidence = {}
@@ -127,4 +127,18 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
             line += (f"; the edition was first published {published.orientation}, so this "
                      "file carries values converted by its publisher")
         notes.append(line)
+    # Rows whose edition is not a year (already a validation failure) take the file's scale
+    # when every edition agrees on one; they are no evidence either way.
+    no_edition = frame["edition"].isna()
+    if no_edition.any():
+        decided = set(result.loc[~no_edition, "orientation"].dropna())
+        if len(decided) == 1:
+            result.loc[no_edition, "orientation"] = decided.pop()
+        elif stated is not None or label is not None:
+            result.loc[no_edition, "orientation"] = stated or label
+        else:
+            raise OrientationError(
+                f"{where}: {int(no_edition.sum())} rows have no valid edition and the file's "
+                "editions do not settle one scale for them; fix the edition cells or say "
+                "orientation=")
     return result

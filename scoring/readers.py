@@ -198,6 +198,7 @@ def _pick_table(tables: list[RawTable], m: Methodology, path: Path):
             f"least one {m.name} score column ({names}) in the first 30 rows"
         )
     _, table, at, row, matches = best
+    _refuse_other_index(row, m, table.where)
     mapping: dict[int, str] = {}
     seen: dict[str, int] = {}
     hints = {y for _, y in matches if y is not None}
@@ -216,6 +217,32 @@ def _pick_table(tables: list[RawTable], m: Methodology, path: Path):
         raise ReadError(f"{table.where}: the header names several editions "
                         f"({', '.join(map(str, sorted(hints)))})")
     return table, at, mapping, hints.pop() if hints else None
+
+
+def _refuse_other_index(header, m: Methodology, where: str) -> None:
+    """Stop when another index's methodology recognises more of the header than ``m`` does.
+
+    Column names such as "A", "B", "C" and "Total" exist in several indices; a FOTN file read
+    as FIW would otherwise turn into hundreds of range and sum failures instead of one clear
+    message.
+    """
+    from .methodology import available_methodologies
+
+    def count(meth):
+        aliases = _aliases(meth)
+        return sum(1 for h in header if _match(h, aliases, meth)[0] in meth.keys)
+
+    own = count(m)
+    for key in available_methodologies():
+        other = load_methodology(key)
+        if other.key == m.key:
+            continue
+        theirs = count(other)
+        if theirs > own:
+            raise ReadError(f"{where}: this looks like a {other.name} file, not {m.name}: "
+                            f"{theirs} of its score columns are {other.name} columns, {own} are "
+                            f"{m.name} columns; read it with index={other.key!r} "
+                            f"(--index {other.key})")
 
 
 # -- cells to a frame ---------------------------------------------------------------------------

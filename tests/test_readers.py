@@ -230,14 +230,6 @@ def test_fiw_aggregate_other_sheets(raw_dir):
         read_scores(raw_dir / FIW_AGG, "fiw", sheet="FIW99")
 
 
-def test_fotn_file_read_as_fiw_is_not_silently_accepted(raw_dir):
-    # Its "A", "B", "C" and "Total" headers are FIW names too: the values then break FIW's rules.
-    with pytest.raises(ValidationError) as info:
-        read_scores(raw_dir / FOTN23, "fiw")
-    rules = set(info.value.failures["rule"])
-    assert "range" in rules
-
-
 def test_bad_arguments(raw_dir):
     with pytest.raises(ValueError, match="orientation must be one of"):
         read_scores(raw_dir / FOTN23, orientation="upside-down")
@@ -552,3 +544,24 @@ def test_published_values_are_never_changed(raw_frame):
     china = row_of(frame, "China")
     assert china["orientation"] == "lower-is-freer"
     assert china["total"] >= 80 and china["status"] == "NF"
+
+
+# -- added with the wrong-index guard and the edition-less rows fix -------------------------------
+def test_a_file_of_another_index_is_refused_with_one_message(raw_dir):
+    # Its "A", "B", "C" and "Total" headers are FIW names too; without the guard the values
+    # would turn into hundreds of range and sum failures.
+    with pytest.raises(ReadError, match=r"looks like a Freedom on the Net file.*--index fotn"):
+        read_scores(raw_dir / FOTN23, "fiw")
+    with pytest.raises(ReadError, match=r"looks like a Freedom in the World file.*--index fiw"):
+        read_scores(raw_dir / "All_data_FIW_2013-2024.xlsx", "fotn")
+
+
+def test_a_bad_edition_cell_does_not_hide_the_scale_of_the_rest(tmp_path):
+    path = tmp_path / "eds.csv"
+    path.write_text("Country,Edition,Status,A,B,C,Total\n"
+                    "Kenya,2024,PF,16,24,23,63\nEstonia,2024,F,24,32,36,92\n"
+                    "China,2024,NF,6,3,0,9\nIran,twenty,NF,4,5,2,11\n")
+    frame = read_scores(path, "fotn", on_error="flag")
+    assert set(frame["orientation"]) == {"higher-is-freer"}
+    f = frame.attrs["failures"]
+    assert list(zip(f["row"], f["rule"])) == [(5, "edition")]
