@@ -14,14 +14,13 @@ against it on the canonical scale, and writes:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ._output import write_atomic
 from .errors import DatasetError
 from .harmonize import to_canonical
 from .methodology import load_methodology
@@ -66,17 +65,7 @@ def check_sources(root: Path | None = None) -> list[dict]:
 
 
 def _write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            frame.to_csv(fh, index=False, lineterminator="\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
 def build_datasets(root: Path | None = None, out: Path | None = None) -> BuildReport:

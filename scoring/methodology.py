@@ -43,8 +43,20 @@ CERTAINTIES = ("pub", "data", "recalled")
 METHODOLOGY_DIR = Path(__file__).with_name("methodologies")
 
 
+class _EditionRange:
+    """Mixin for facts that hold for editions ``first``..``last`` (None = open)."""
+
+    first: int | None
+    last: int | None
+
+    def covers(self, edition: int) -> bool:
+        return (self.first is None or edition >= self.first) and (
+            self.last is None or edition <= self.last
+        )
+
+
 @dataclass(frozen=True)
-class Component:
+class Component(_EditionRange):
     """One scored item: a question, a (sub)category, an adjustment, a rating or the total.
 
     ``terms`` lists ``(sign, key)`` pairs for aggregates: the component equals the signed sum of
@@ -67,9 +79,7 @@ class Component:
 
     def applies_to(self, edition: int) -> bool:
         """Whether the component exists in ``edition``."""
-        return (self.first is None or edition >= self.first) and (
-            self.last is None or edition <= self.last
-        )
+        return self.covers(edition)
 
     def to_canonical(self, value, orientation: str):
         """Mirror a value published lower-is-freer onto the higher-is-freer scale.
@@ -112,7 +122,7 @@ class RatingTable:
 
 
 @dataclass(frozen=True)
-class ScaleRange:
+class ScaleRange(_EditionRange):
     """Published scale direction for editions ``first``..``last`` (None = open)."""
 
     first: int | None
@@ -121,14 +131,9 @@ class ScaleRange:
     certainty: str = "pub"
     note: str = ""
 
-    def covers(self, edition: int) -> bool:
-        return (self.first is None or edition >= self.first) and (
-            self.last is None or edition <= self.last
-        )
-
 
 @dataclass(frozen=True)
-class Coverage:
+class Coverage(_EditionRange):
     """The period an edition's assessment covers, for editions ``first``..``last``.
 
     ``period`` may use ``{edition}`` and ``{previous}`` (edition - 1).
@@ -139,11 +144,6 @@ class Coverage:
     period: str
     months: int
     certainty: str = "pub"
-
-    def covers(self, edition: int) -> bool:
-        return (self.first is None or edition >= self.first) and (
-            self.last is None or edition <= self.last
-        )
 
 
 @dataclass(frozen=True)
