@@ -147,8 +147,8 @@ def compare(
             excluded = rows.loc[terr, "iso3"].nunique()
             rows = rows[~terr]
             notes.append(f"Counts are of countries only, as Freedom House counts them; "
-                         f"{excluded} territories left out (include_territories=True to "
-                         "count them).")
+                         f"{excluded} territories left out (include_territories=True, "
+                         "--include-territories, to count them).")
     canon = to_canonical(rows, m)
     converted = sorted({int(e) for e, o in zip(canon["edition"], canon["published_orientation"])
                         if o == LOWER_IS_FREER})
