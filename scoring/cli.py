@@ -187,84 +187,59 @@ def validate(file, index, edition, orientation, sheet, fmt):
     else:
         shown = failures.drop(columns=["source"]).rename(
             columns={"row": frame.attrs["row_kind"]}).astype(str).replace("None", "")
-        click.echo(_text_table(shown, numeric=[frame.attrs["row_kind"], "edition"]))
+        click.echo(_format.text_table(shown, numeric=[frame.attrs["row_kind"], "edition"]))
     rows = failures["row"].nunique()
     raise DataFailure(f"{file}: {len(failures)} validation failure"
                       f"{'s' if len(failures) != 1 else ''} on {rows} of {len(frame)} rows")
 
 
-# -- compare ----------------------------------------------------------------------------------
-@main.command(epilog=_EXIT_HELP)
-@_INDEX
-@click.option("--from", "from_edition", type=int, required=True, help="Earlier edition.")
-@click.option("--to", "to_edition", type=int, required=True, help="Later edition.")
-@click.option("--country", "countries", multiple=True, metavar="ISO3",
-              help="Restrict to these countries (repeatable).")
-@click.option("--data", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Add your own score file to the bundled data for this run (repeatable); "
-                   "it is validated like any input, and its rows replace bundled rows of the "
-                   "same country and edition.")
-@click.option("--data-edition", type=int, help="Edition of the --data files when they have no "
-              "edition column.")
-@click.option("--data-orientation", type=click.Choice(["higher-is-freer", "lower-is-freer"]),
-              help="Scale of the --data files when they carry no label or statuses.")
-@click.option("--keep-flagged", is_flag=True,
-              help="Keep rows of --data files that fail validation (used as published, named "
-                   "in the flags column and the notes) instead of stopping.")
-@click.option("--include-territories", is_flag=True,
-              help="FIW: count territories too (default: countries only, as Freedom House).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write here instead of the terminal (atomically: all or nothing).")
-def compare(index, from_edition, to_edition, countries, extra, data_edition, data_orientation,
-            keep_flagged, include_territories, fmt, output):
-    """Per-country change between two editions, on one scale, with a summary.
+# -- compare and significance: shared options ---------------------------------------------------
+def _data_options(func):
+    """Options of every command that analyses the bundled data (plus the user's files)."""
+    options = [
+        click.option("--country", "countries", multiple=True, metavar="ISO3",
+                     help="Restrict to these countries (repeatable)."),
+        click.option("--data", "extra", multiple=True,
+                     type=click.Path(exists=True, dir_okay=False),
+                     help="Add your own score file to the bundled data for this run "
+                          "(repeatable); it is validated like any input, and its rows replace "
+                          "bundled rows of the same country and edition."),
+        click.option("--data-edition", type=int,
+                     help="Edition of the --data files when they have no edition column."),
+        click.option("--data-orientation",
+                     type=click.Choice(["higher-is-freer", "lower-is-freer"]),
+                     help="Scale of the --data files when they carry no label or statuses."),
+        click.option("--keep-flagged", is_flag=True,
+                     help="Keep rows of --data files that fail validation (used as "
+                          "published, named in the flags column and the notes) instead of "
+                          "stopping."),
+        click.option("--include-territories", is_flag=True,
+                     help="FIW: count territories too (default: countries only, as Freedom "
+                          "House)."),
+        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+                     default="table", show_default=True),
+        click.option("--output", type=click.Path(dir_okay=False),
+                     help="Write here instead of the terminal (atomically: all or nothing)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return _INDEX(func)
 
-    Every edition is put on the higher-is-freer scale first (editions published 0 = most
-    free are converted per category), so a negative change is a decline. Only countries in
-    both editions are compared; the others are listed.
 
-    \b
-    Examples:
-      scoring compare --index fotn --from 2023 --to 2024
-      scoring compare --index fotn --from 2015 --to 2024 --country KAZ --country RUS
-      scoring compare --index fiw --from 2021 --to 2022 --format json --output fiw.json
-      scoring compare --from 2024 --to 2025 --data fotn2025.csv
-    """
-    import pandas as pd
-
-    from .compare import compare as run
-    from .datasets import load_dataset
-    from .errors import ScoringError
-    from .readers import read_scores
+def _load(index, extra, data_edition, data_orientation, keep_flagged, output):
+    """The bundled dataset plus the user's files, and notes on what the files changed."""
+    from .datasets import add_user_files, load_dataset
 
     if output and any(_same(output, f) for f in extra):
         raise click.UsageError(f"--output {output} is one of the input files; "
                                "choose another path")
-    notes = []
-    try:
-        data = load_dataset(index)
-        for f in extra:
-            mine = read_scores(f, index, edition=data_edition, orientation=data_orientation,
-                               on_error="flag" if keep_flagged else "raise")
-            if len(mine.attrs["failures"]):
-                n_bad = len(mine.attrs["failures"])
-                notes.append(f"{f}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
-                             "(--keep-flagged); run `scoring validate` on it for the table")
-            mine.attrs = {}
-            key = set(zip(mine["iso3"], mine["edition"]))
-            replaced = data[[k in key for k in zip(data["iso3"], data["edition"])]]
-            if len(replaced):
-                notes.append(f"{f}: {len(replaced)} rows replace bundled rows of the same "
-                             "country and edition")
-            data = pd.concat([data.drop(index=replaced.index), mine], ignore_index=True)
-        result = run(data, index=index, from_edition=from_edition, to_edition=to_edition,
-                     countries=list(countries) or None, include_territories=include_territories)
-    except (ScoringError, ValueError) as exc:
-        raise _fail_from(exc) from None
-    result.notes[:0] = notes
-    text = _format_comparison(result, fmt)
+    data = load_dataset(index)
+    return add_user_files(data, extra, index=index, edition=data_edition,
+                          orientation=data_orientation,
+                          on_error="flag" if keep_flagged else "raise")
+
+
+def _emit(text: str, output) -> None:
     if output:
         from ._output import write_atomic
 
@@ -277,18 +252,182 @@ def compare(index, from_edition, to_edition, countries, extra, data_edition, dat
         click.echo(text, nl=False)
 
 
-def _text_table(frame, numeric=()) -> str:
-    """Plain text table: text left-aligned, numbers right-aligned, two spaces apart."""
-    cols = list(frame.columns)
-    cells = [[str(c) for c in cols]] + [["" if v is None else str(v) for v in row]
-                                        for row in frame.itertuples(index=False)]
-    widths = [max(len(r[j]) for r in cells) for j in range(len(cols))]
-    out = []
-    for r in cells:
-        parts = [v.rjust(w) if cols[j] in numeric else v.ljust(w)
-                 for j, (v, w) in enumerate(zip(r, widths))]
-        out.append("  ".join(parts).rstrip())
-    return "\n".join(out)
+# -- compare ----------------------------------------------------------------------------------
+@main.command(epilog=_EXIT_HELP)
+@click.option("--from", "from_edition", type=int,
+              help="Earlier edition (not needed with --window).")
+@click.option("--to", "to_edition", type=int, required=True, help="Later edition.")
+@click.option("--window", type=click.IntRange(min=1),
+              help="List the largest changes over this many years to --to instead "
+                   "(Freedom House's one-year and five-year tables: --window 1, --window 5).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="With --window: how many declines and improvements (ties included).")
+@click.option("--questions", is_flag=True,
+              help="Rows are question-level changes (where both editions have questions).")
+@click.option("--stats", is_flag=True,
+              help="Add cross-country tests: sign test, Wilcoxon signed-rank, bootstrap "
+                   "confidence intervals of the mean and median change.")
+@click.option("--by", type=click.Choice(["region", "status_from"]),
+              help="With --stats: also break the tests down by region (FIW's) or by status "
+                   "in the earlier edition, with Benjamini-Hochberg q-values across groups.")
+@click.option("--zero-method", type=click.Choice(["wilcox", "pratt", "zsplit"]),
+              default="wilcox", show_default=True,
+              help="Wilcoxon: how unchanged countries count (wilcox drops them, like the "
+                   "sign test).")
+@click.option("--ci-method", type=click.Choice(["BCa", "percentile"]), default="BCa",
+              show_default=True, help="Bootstrap interval method.")
+@click.option("--resamples", type=click.IntRange(min=100), default=9999, show_default=True,
+              help="Bootstrap resamples.")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True, help="Confidence level of the intervals.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the bootstrap: the same seed gives the same intervals.")
+@_data_options
+def compare(index, from_edition, to_edition, window, top, questions, stats, by, zero_method,
+            ci_method, resamples, confidence, seed, countries, extra, data_edition,
+            data_orientation, keep_flagged, include_territories, fmt, output):
+    """Per-country change between two editions, on one scale, with a summary.
+
+    Every edition is put on the higher-is-freer scale first (editions published 0 = most
+    free are converted per category), so a negative change is a decline. Only countries in
+    both editions are compared; the others are listed. Each row also gives the change of each
+    category, ranks (1 = freest) and the points to the nearest status boundary; the table
+    view ends with the status transition matrix.
+
+    \b
+    Examples:
+      scoring compare --index fotn --from 2023 --to 2024
+      scoring compare --from 2023 --to 2024 --stats --by region
+      scoring compare --index fotn --from 2015 --to 2024 --country KAZ --country RUS
+      scoring compare --index fotn --to 2024 --window 5 --top 10
+      scoring compare --from 2023 --to 2024 --questions --country KGZ
+      scoring compare --index fiw --from 2021 --to 2022 --format json --output fiw.json
+      scoring compare --from 2024 --to 2025 --data fotn2025.csv
+    """
+    from .compare import compare as run
+    from .errors import ScoringError
+
+    if window is None and from_edition is None:
+        raise click.UsageError("give --from (or --window to list the largest changes)")
+    if window is not None and from_edition is not None and from_edition != to_edition - window:
+        raise click.UsageError(f"--window {window} to {to_edition} starts at "
+                               f"{to_edition - window}, not --from {from_edition}; give one")
+    if by and not stats:
+        raise click.UsageError("--by goes with --stats")
+    try:
+        data, notes = _load(index, extra, data_edition, data_orientation, keep_flagged, output)
+        if window is not None:
+            from .windows import largest_changes
+
+            table = largest_changes(data, index=index, edition=to_edition, years=window, n=top,
+                                    include_territories=include_territories)
+            s = table.attrs["summary"]
+            text = _format.format_result(
+                table, fmt, summary={**s, "window": window, "top": top},
+                notes=notes + table.attrs["notes"],
+                title=[f"{s['name']}: largest {window}-year changes, {s['from']} -> {s['to']} "
+                       f"(top {top} each way; ties included; higher = freer)"],
+                numeric=["position", "from_edition", "to_edition", "total_from", "total_to",
+                         "delta"],
+                source=f"Source: {s['citation']}; analysis: scoring")
+            _emit(text, output)
+            return
+        result = run(data, index=index, from_edition=from_edition, to_edition=to_edition,
+                     countries=list(countries) or None, include_territories=include_territories)
+        tests = None
+        if stats:
+            from .significance import direction_tests
+
+            tests = direction_tests(result.rows, by=by, zero_method=zero_method,
+                                    n_resamples=resamples, ci_method=ci_method,
+                                    confidence=confidence, seed=seed)
+    except (ScoringError, ValueError) as exc:
+        raise _fail_from(exc) from None
+    result.notes[:0] = notes
+    _emit(_format.format_comparison(result, fmt, stats=tests, questions=questions), output)
+
+
+# -- significance -----------------------------------------------------------------------------
+@main.command(epilog=_EXIT_HELP)
+@click.option("--from", "from_edition", type=int, required=True, help="Earlier edition.")
+@click.option("--to", "to_edition", type=int, required=True, help="Later edition.")
+@click.option("--error-p", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="Probability that a question score is off by one point (half up, half "
+                   "down).")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.05, show_default=True,
+              help="A change is robust when its sign holds with probability >= 1 - alpha.")
+@click.option("--draws", type=click.IntRange(min=1), default=20000, show_default=True,
+              help="Monte Carlo draws.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed.")
+@click.option("--interval", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True,
+              help="Central interval of the re-scored change.")
+@click.option("--method", type=click.Choice(["monte-carlo", "exact"]), default="monte-carlo",
+              show_default=True,
+              help="monte-carlo draws; exact convolves the per-item error distributions.")
+@_data_options
+def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, interval,
+                 method, countries, extra, data_edition, data_orientation, keep_flagged,
+                 include_territories, fmt, output):
+    """Would each country's change survive a re-scoring? An explicit error model.
+
+    Freedom House publishes no standard errors, so this is a sensitivity analysis under a
+    model you can see and change: each question score (category score where an edition has
+    no questions; the total where it has only totals) in each edition independently moves one
+    point down with probability p/2 and one point up with probability p/2, and is clipped to
+    its range. Per country: the probability that the re-scored change is negative, positive or
+    zero, its central interval, and "robust" when the observed sign holds with probability
+    >= 1 - alpha (Benjamini-Hochberg q-values of the sign flipping across countries too).
+    Limits: errors are independent across questions and editions and symmetric; correlated
+    rater effects (a whole category re-judged) are not modelled; the probabilities describe
+    the model, not a sampling distribution. Question-level consistency (how many questions
+    went down or up, exact binomial p) is added where both editions have questions.
+
+    \b
+    Examples:
+      scoring significance --index fotn --from 2023 --to 2024
+      scoring significance --from 2023 --to 2024 --error-p 0.2 --alpha 0.1 --draws 50000
+      scoring significance --index fiw --from 2021 --to 2022 --method exact --format csv
+    """
+    from .errors import ScoringError
+    from .robustness import question_consistency, rescoring_robustness
+
+    try:
+        data, notes = _load(index, extra, data_edition, data_orientation, keep_flagged, output)
+        common = dict(index=index, from_edition=from_edition, to_edition=to_edition,
+                      countries=list(countries) or None, include_territories=include_territories)
+        robust = rescoring_robustness(data, p=error_p, alpha=alpha, draws=draws, seed=seed,
+                                      interval=interval, method=method, **common)
+        consistency = question_consistency(data, **common)
+    except (ScoringError, ValueError) as exc:
+        raise _fail_from(exc) from None
+    model = robust.attrs.get("model", {})
+    qc = consistency.set_index("iso3")[["down", "up", "unchanged", "p", "q"]].add_prefix(
+        "questions_")
+    table = robust.join(qc, on="iso3")
+    summary = {"index": index, "from": from_edition, "to": to_edition, "n": len(table),
+               "robust": int(table["robust"].sum()),
+               "robust_declines": int((table["robust"] & (table["delta"] < 0)).sum()),
+               "robust_improvements": int((table["robust"] & (table["delta"] > 0)).sum()),
+               "model": model}
+    shown = table if fmt != "table" else table[
+        ["iso3", "country", "delta", "p_decline", "p_improve", "p_unchanged", "change_low",
+         "change_high", "p_flip", "q_flip", "robust", "questions_down", "questions_up",
+         "questions_p"]]
+    title = [
+        f"Re-scoring robustness, {index.upper()} {from_edition} -> {to_edition}: "
+        f"{summary['robust']} of {summary['n']} changes robust "
+        f"({summary['robust_declines']} declines, {summary['robust_improvements']} "
+        f"improvements) at alpha = {alpha:g}",
+        f"model: {model.get('statement', '')}",
+    ]
+    _emit(_format.format_result(
+        shown, fmt, title=title, summary=summary, notes=notes, numeric=[
+            "delta", "p_decline", "p_improve", "p_unchanged", "change_low", "change_high",
+            "p_flip", "q_flip", "questions_down", "questions_up", "questions_p"],
+        digits={"p_decline": 3, "p_improve": 3, "p_unchanged": 3, "p_flip": 3, "q_flip": 3,
+                "questions_p": 3}), output)
 
 
 def _same(a, b) -> bool:
@@ -297,45 +436,16 @@ def _same(a, b) -> bool:
     return same_file(a, b)
 
 
-def _format_comparison(result, fmt: str) -> str:
-    s = result.summary
-    if fmt == "json":
-        return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    rows = result.rows
-    if fmt == "csv":
-        from ._output import neutralise_cell
+class _LazyFormat:
+    """``_format`` imported on first use: it needs pandas, which --help must not load."""
 
-        safe = rows.map(neutralise_cell)
-        return safe.to_csv(index=False, lineterminator="\n")
-    cats = [c[len("delta_"):] for c in rows.columns if c.startswith("delta_")]
-    shown = rows[["iso3", "country", "status_from", "status_to", "total_from", "total_to",
-                  "delta"] + [f"delta_{c}" for c in cats] + ["status_change", "flags"]].copy()
-    for c in shown.columns:
-        if shown[c].dtype.kind == "f":
-            signed = c.startswith("delta")
-            shown[c] = shown[c].map(lambda v: "" if v != v else
-                                    (f"{v:+.0f}" if signed and v else f"{v:.0f}"))
-    shown.columns = ["iso3", "country", f"status {s['from']}", f"status {s['to']}",
-                     f"total {s['from']}", f"total {s['to']}", "change"] + \
-        [f"d {c}" for c in cats] + ["status change", "flags"]
-    lines = [
-        f"{s['name']}: {s['from']} -> {s['to']} (scores on one scale: higher = freer)",
-        f"{s['n']} {s['entities']} in both editions: {s['declined']} declined, "
-        f"{s['improved']} improved, {s['unchanged']} unchanged; "
-        f"{s['status_changes']} status changes",
-    ]
-    for side, key in (("only in", "only_in_from"), ("only in", "only_in_to")):
-        ed = s["from"] if key == "only_in_from" else s["to"]
-        if s[key]:
-            names = ", ".join(f"{x['country']} ({x['iso3']})" for x in s[key])
-            lines.append(f"{side} {ed} (not compared): {names}")
-    lines += [f"note: {n}" for n in result.notes]
-    lines.append("")
-    lines.append(_text_table(shown, numeric=[c for c in shown.columns if c.startswith(
-        ("total", "change", "d "))]))
-    lines.append("")
-    lines.append(f"Source: {s['citation']}; analysis: scoring")
-    return "\n".join(lines) + "\n"
+    def __getattr__(self, name):
+        from . import _format as module
+
+        return getattr(module, name)
+
+
+_format = _LazyFormat()
 
 
 if __name__ == "__main__":  # pragma: no cover

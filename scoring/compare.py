@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import ScoringError
+from .decompose import question_changes, ranks, status_distances, transition_matrix
 from .harmonize import to_canonical
 from .methodology import LOWER_IS_FREER, STATUS_LABELS, Methodology, load_methodology
+from .regions import fiw_regions
 
 __all__ = ["Comparison", "compare"]
 
@@ -37,6 +39,8 @@ class Comparison:
     rows: pd.DataFrame
     summary: dict
     notes: list[str] = field(default_factory=list)
+    questions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    transitions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict:
         """JSON-ready: ``{"summary": ..., "notes": [...], "rows": [...]}``, NaN as None."""
@@ -90,9 +94,20 @@ def compare(
         ``status_from``, ``status_to``, ``total_from``, ``total_to``, ``delta`` (change of the
         total), ``delta_<category>`` for each category of the methodology (NaN where an
         edition did not publish categories), ``<category>_from``, ``<category>_to``,
-        ``status_change`` (``"PF -> NF"``, or ``""``), ``flags`` (rules either row breaks).
+        ``share_<category>`` (category change as a share of the category's maximum),
+        ``delta_questions`` (sum of the question changes, where both editions have every
+        question), ``residual`` (change of the total minus the sum of category changes: 0
+        unless a published total differs from its categories), ``rank_from``, ``rank_to``
+        (1 = freest among all units of that edition; ties share the lowest rank),
+        ``rank_change`` (rank_from - rank_to: positive = moved up), ``points_to_freer_status``
+        and ``points_to_less_free_status`` (in the later edition; NaN at the top or bottom
+        status), ``region`` (FIW's; FOTN countries take FIW's by ISO3), ``status_change``
+        (``"PF -> NF"``, or ``""``), ``flags`` (rules either row breaks).
         Sorted by ``delta``, largest decline first. All scores on the canonical
         higher-is-freer scale, so a negative delta is a decline.
+
+        ``questions``: question-level changes (:func:`scoring.decompose.question_changes`);
+        ``transitions``: status transition matrix, earlier status by row, later by column.
 
     Notes
     -----
@@ -129,6 +144,10 @@ def compare(
             f"{len(dup)} rows share an entity and edition (first: {first['iso3']} "
             f"{first['edition']}, from {first['source']} row {first['source_row']}); "
             "one row per entity and edition is needed to compare")
+    if "ct" in rows.columns and not include_territories:
+        panel_rows = rows[~rows["ct"].str.lower().eq("t")]
+    else:
+        panel_rows = rows
     if countries:
         wanted = [c.strip().upper() for c in countries]
         known = set(data["iso3"].dropna())
@@ -171,6 +190,11 @@ def compare(
                          "the source publishes totals only.")
     before = canon[canon["edition"] == a].set_index("iso3")
     after = canon[canon["edition"] == b].set_index("iso3")
+    # Ranks are among every unit of each edition (after the territory rule), before the
+    # country selection: a country's rank does not depend on which others were asked for.
+    panel = to_canonical(panel_rows, m)
+    rank_of = {ed: ranks(panel.loc[panel["edition"] == ed].set_index("iso3")[m.total.key])
+               for ed in (a, b)}
     both = before.index.intersection(after.index)
     only_a = before.index.difference(after.index)
     only_b = after.index.difference(before.index)
@@ -190,6 +214,24 @@ def compare(
     for k in cats:
         out[f"{k}_from"] = before.loc[both, k] if k in before.columns else np.nan
         out[f"{k}_to"] = after.loc[both, k] if k in after.columns else np.nan
+    for k in cats:
+        out[f"share_{k}"] = out[f"delta_{k}"] / m.component(k).max
+    qkeys = [q.key for q in m.questions]
+    questions = question_changes(before, after, m)
+    out["delta_questions"] = questions.groupby("iso3")["delta"].sum().reindex(out.index)
+    if cats:
+        cat_sum = out[[f"delta_{k}" for k in cats]].sum(axis=1, min_count=len(cats))
+        out["residual"] = out["delta"] - cat_sum
+    out["rank_from"] = rank_of[a].reindex(out.index)
+    out["rank_to"] = rank_of[b].reindex(out.index)
+    out["rank_change"] = out["rank_from"] - out["rank_to"]
+    out = out.join(status_distances(after.loc[both], m))
+    if "region" in after.columns:
+        out["region"] = after.loc[both, "region"]
+    else:
+        regions, region_edition = fiw_regions(b)
+        out["region"] = regions.reindex(out.index)
+        notes.append(f"Regions are Freedom in the World {region_edition}'s, by ISO3.")
     change = out["status_from"].fillna("?") + " -> " + out["status_to"].fillna("?")
     out["status_change"] = change.where(out["status_from"] != out["status_to"], "")
     fl = [";".join(x for x in dict.fromkeys(f"{before.at[i, 'flags']};{after.at[i, 'flags']}"
@@ -250,7 +292,14 @@ def compare(
         "flagged": flagged,
         "citation": m.cite([a, b]),
     }
-    return Comparison(out, summary, notes)
+    nonzero = out["residual"].fillna(0).ne(0) if "residual" in out else pd.Series(False)
+    if nonzero.any():
+        notes.append("Category changes do not add up to the change of the total for "
+                     f"{', '.join(out.loc[nonzero, 'iso3'])}: a published total differs from "
+                     "the sum of its categories (see flags; column residual).")
+    transitions = transition_matrix(out["status_from"], out["status_to"])
+    questions = questions[questions["iso3"].isin(out["iso3"])].reset_index(drop=True)
+    return Comparison(out, summary, notes, questions=questions, transitions=transitions)
 
 
 def status_label(code: str | None) -> str:

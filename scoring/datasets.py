@@ -10,7 +10,7 @@ from .methodology import load_methodology
 from .readers import ID_COLUMNS
 from .registry import dataset_entry, datasets_dir
 
-__all__ = ["load_dataset"]
+__all__ = ["load_dataset", "add_user_files"]
 
 _TEXT = ID_COLUMNS + ["region", "ct", "source", "flags"]
 
@@ -58,3 +58,42 @@ def load_dataset(name: str = "fotn", *, canonical: bool = False) -> pd.DataFrame
     frame.attrs["citation"] = entry["citation"]
     frame.attrs["dataset"] = name
     return frame
+
+
+def add_user_files(
+    data: pd.DataFrame,
+    paths,
+    *,
+    index: str,
+    edition: int | None = None,
+    orientation: str | None = None,
+    on_error: str = "raise",
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add a user's own score files to a dataset for one analysis.
+
+    Each file is read and validated by :func:`scoring.read_scores` (``on_error`` as there).
+    Its rows replace rows of ``data`` with the same entity and edition; the notes say how many.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The combined rows and a note per file that replaced rows or kept flagged rows.
+    """
+    from .readers import read_scores
+
+    notes = []
+    for path in paths:
+        mine = read_scores(path, index, edition=edition, orientation=orientation,
+                           on_error=on_error)
+        n_bad = len(mine.attrs["failures"])
+        if n_bad:
+            notes.append(f"{path}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
+                         "(flagged rows used as published); `scoring validate` lists them")
+        mine.attrs = {}
+        key = set(zip(mine["iso3"], mine["edition"]))
+        replaced = data[[k in key for k in zip(data["iso3"], data["edition"])]]
+        if len(replaced):
+            notes.append(f"{path}: {len(replaced)} rows replace bundled rows of the same "
+                         "country and edition")
+        data = pd.concat([data.drop(index=replaced.index), mine], ignore_index=True)
+    return data, notes

@@ -121,7 +121,7 @@ def test_compare_bad_user_file_fails_with_its_problems(run, tmp_path):
     kept = run("compare", "--from", "2024", "--to", "2025", "--data", mine,
                "--data-orientation", "higher-is-freer", "--keep-flagged")
     assert kept.exit_code == 0
-    assert "1 validation failure kept (--keep-flagged)" in kept.output
+    assert "1 validation failure kept (flagged rows used as published)" in kept.output
     assert re.search(r"KEN\s+Kenya.*\bsum\b", kept.output)
 
 
