@@ -223,3 +223,31 @@ def test_readme_main_command_runs():
     assert done.returncode == 0, done.stderr
     assert "27 declined, 18 improved" in done.stdout
     assert "pytest" in blocks[1]
+
+
+def test_compare_window_lists_five_year_changes(run):
+    result = run("compare", "--index", "fotn", "--to", "2024", "--window", "5", "--top", "3")
+    assert result.exit_code == 0, result.output
+    assert "largest 5-year changes, 2019 -> 2024" in result.output
+    assert re.search(r"decline\s+1\s+MMR\s+Myanmar\s+2019\s+2024\s+36\s+9\s+-27", result.output)
+    doc = json.loads(run("compare", "--to", "2024", "--window", "5", "--format", "json").stdout)
+    assert {r["direction"] for r in doc["rows"]} == {"decline", "improvement"}
+
+
+def test_compare_window_usage_errors(run):
+    assert run("compare", "--to", "2024").exit_code == 2
+    bad = run("compare", "--from", "2018", "--to", "2024", "--window", "5")
+    assert bad.exit_code == 2 and "starts at 2019" in bad.output
+    nope = run("compare", "--to", "2023", "--window", "1")
+    assert nope.exit_code == 2 and "edition 2022 is not in the data" in nope.output
+
+
+def test_compare_questions_and_transitions(run):
+    q = run("compare", "--from", "2023", "--to", "2024", "--questions", "--country", "KGZ",
+            "--format", "csv").stdout.splitlines()
+    assert q[0] == "iso3,category,question,score_from,score_to,delta" and len(q) == 22
+    table = run("compare", "--from", "2023", "--to", "2024").output
+    assert "Status transitions (2023 by row, 2024 by column):" in table
+    doc = json.loads(run("compare", "--from", "2023", "--to", "2024", "--format", "json").stdout)
+    assert doc["transitions"]["PF"]["PF"] == 32
+    assert {"rank_from", "rank_to", "points_to_freer_status", "share_access"} <= set(doc["rows"][0])
