@@ -415,11 +415,14 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
         ["iso3", "country", "delta", "p_decline", "p_improve", "p_unchanged", "change_low",
          "change_high", "p_flip", "q_flip", "robust", "questions_down", "questions_up",
          "questions_p"]]
+    how = (f"monte-carlo ({draws} draws, seed {seed})" if method == "monte-carlo"
+           else "exact")
     title = [
         f"Re-scoring robustness, {index.upper()} {from_edition} -> {to_edition}: "
         f"{summary['robust']} of {summary['n']} changes robust "
-        f"({summary['robust_declines']} declines, {summary['robust_improvements']} "
-        f"improvements) at alpha = {alpha:g}",
+        f"({_plural(summary['robust_declines'], 'decline')}, "
+        f"{_plural(summary['robust_improvements'], 'improvement')}) at alpha = {alpha:g}, "
+        f"error p = {error_p:g}, {how}",
         f"model: {model.get('statement', '')}",
     ]
     _emit(_format.format_result(
@@ -428,6 +431,10 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
             "p_flip", "q_flip", "questions_down", "questions_up", "questions_p"],
         digits={"p_decline": 3, "p_improve": 3, "p_unchanged": 3, "p_flip": 3, "q_flip": 3,
                 "questions_p": 3}), output)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _same(a, b) -> bool:

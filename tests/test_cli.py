@@ -251,3 +251,40 @@ def test_compare_questions_and_transitions(run):
     doc = json.loads(run("compare", "--from", "2023", "--to", "2024", "--format", "json").stdout)
     assert doc["transitions"]["PF"]["PF"] == 32
     assert {"rank_from", "rank_to", "points_to_freer_status", "share_access"} <= set(doc["rows"][0])
+
+
+def test_compare_stats_json_keys(run):
+    doc = json.loads(run("compare", "--from", "2023", "--to", "2024", "--stats",
+                         "--resamples", "2000", "--format", "json").stdout)
+    s = doc["summary"]
+    for key in ("sign_test_p", "wilcoxon_p", "mean_delta", "median_delta", "mean_delta_ci",
+                "median_delta_ci"):
+        assert key in s
+    # scipy.stats.binomtest(27, 45).pvalue
+    assert abs(s["sign_test_p"] - 0.23269319190831084) < 1e-12
+    assert len(s["mean_delta_ci"]) == 2 and s["mean_delta_ci"][0] < s["mean_delta"]
+
+
+def test_compare_stats_by_status(run):
+    out = run("compare", "--from", "2023", "--to", "2024", "--stats", "--by", "status_from",
+              "--resamples", "1000").output
+    assert "Is the overall direction more than noise?" in out and "By status_from:" in out
+    assert run("compare", "--from", "2023", "--to", "2024", "--by", "region").exit_code == 2
+
+
+def test_significance_command(run):
+    result = run("significance", "--index", "fotn", "--from", "2023", "--to", "2024",
+                 "--draws", "4000", "--seed", "7", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["summary"]["model"]["p"] == 0.1 and "statement" in doc["summary"]["model"]
+    row = doc["rows"][0]
+    assert {"iso3", "delta", "p_decline", "p_improve", "robust"} <= set(row)
+    assert row["iso3"] == "KGZ" and row["robust"] is True
+    table = run("significance", "--from", "2023", "--to", "2024", "--method", "exact").output
+    assert "1 of 70 changes robust (1 decline, 0 improvements)" in table
+
+
+def test_significance_bad_parameters(run):
+    assert run("significance", "--from", "2023", "--to", "2024", "--error-p", "1.5").exit_code == 2
+    assert run("significance", "--from", "2023", "--to", "2024", "--alpha", "0").exit_code == 2
