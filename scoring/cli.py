@@ -433,6 +433,72 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
                 "questions_p": 3}), output)
 
 
+# -- episodes ---------------------------------------------------------------------------------
+@main.command("episodes", epilog=_EXIT_HELP)
+@click.option("--series", default="total", show_default=True,
+              help="total, categories, questions, or one component (access, pr, A1, ...).")
+@click.option("--start", type=click.FloatRange(min=0, min_open=True), default=1,
+              show_default=True, help="Points in one step that open a candidate episode.")
+@click.option("--cumulative", type=click.FloatRange(min=0, min_open=True), default=10,
+              show_default=True, help="Points from baseline to extreme that make it count.")
+@click.option("--one-step-reversal", type=click.FloatRange(min=0, min_open=True), default=3,
+              show_default=True, help="Points back in one step that end it.")
+@click.option("--gradual-reversal", type=click.FloatRange(min=0, min_open=True), default=10,
+              show_default=True, help="Points recovered from the extreme that end it.")
+@click.option("--tolerance", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Steps without a further move that end it (stasis).")
+@_data_options
+def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal, tolerance,
+                 index, countries, extra, data_edition, data_orientation, keep_flagged,
+                 include_territories, fmt, output):
+    """Episodes of sustained decline or improvement, per country, in score points.
+
+    In the spirit of V-Dem's Episodes of Regime Transformation, on the 0-100 scale: a step
+    of --start points opens a candidate; it counts when the score moved --cumulative points
+    from its baseline; it ends at a one-step reversal, a gradual reversal, or --tolerance steps
+    without a further move. Scores are put on the higher-is-freer scale first. Where the data
+    skip published editions (FOTN 2020-2022), one step spans several years (spans_gap).
+
+    \b
+    Examples:
+      scoring episodes --index fotn
+      scoring episodes --index fiw --country HUN --country POL
+      scoring episodes --index fotn --series categories --cumulative 5 --format csv
+    """
+    from .episodes import EpisodeRules, episodes
+    from .errors import ScoringError
+
+    try:
+        rules = EpisodeRules(start=start, cumulative=cumulative,
+                             one_step_reversal=one_step_reversal,
+                             gradual_reversal=gradual_reversal, tolerance=tolerance)
+        data, notes = _load(index, extra, data_edition, data_orientation, keep_flagged, output)
+        found = episodes(data, index=index, series=series, countries=list(countries) or None,
+                         include_territories=include_territories, rules=rules)
+    except (ScoringError, ValueError) as exc:
+        raise _fail_from(exc) from None
+    from .methodology import load_methodology
+
+    m = load_methodology(index)
+    eds = sorted(int(e) for e in data["edition"].dropna().unique())
+    n_dec = int((found["direction"] == "decline").sum())
+    n_imp = int((found["direction"] == "improvement").sum())
+    ongoing = int(found["ongoing"].sum())
+    summary = {"index": index, "series": series, "editions": [eds[0], eds[-1]],
+               "episodes": len(found), "declines": n_dec, "improvements": n_imp,
+               "ongoing": ongoing, "rules": vars(rules)}
+    title = [f"{m.name} {eds[0]}-{eds[-1]}, {series}: {_plural(len(found), 'episode')} "
+             f"({n_dec} of decline, {n_imp} of improvement; {ongoing} ongoing)",
+             f"rules: start {start:g}, cumulative {cumulative:g}, one-step reversal "
+             f"{one_step_reversal:g}, gradual reversal {gradual_reversal:g} points; tolerance "
+             f"{tolerance} steps"]
+    _emit(_format.format_result(
+        found, fmt, title=title, summary=summary, notes=notes,
+        numeric=["baseline_edition", "first_edition", "last_edition", "start_value",
+                 "end_value", "total_change", "n_steps"],
+        source=f"Source: {m.cite(eds)}; analysis: scoring"), output)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
