@@ -130,6 +130,20 @@ class ChangeDistribution:
         first = np.argmax((cdf >= q - _QUANTILE_TOL) & (cdf > 0), axis=1)
         return self.values[np.arange(len(first)), first]
 
+    def central_interval(self, level: float) -> tuple[np.ndarray, np.ndarray]:
+        """Equal-tailed interval holding at least ``level`` of the probability, per country.
+
+        The low end is the smallest value ``v`` with P(change <= v) >= (1 - level) / 2
+        (:meth:`quantile`); the high end is the largest ``v`` with
+        P(change >= v) >= (1 - level) / 2, i.e. minus the low end of the mirrored
+        distribution. Both tails are treated alike, so a symmetric distribution gets a
+        symmetric interval and swapping the editions mirrors the interval exactly.
+        """
+        if not 0 < level < 1:
+            raise ValueError(f"level must lie strictly between 0 and 1; got {level!r}")
+        tail = (1 - level) / 2
+        return self.quantile(tail), -self.reversed().quantile(tail)
+
     def reversed(self) -> ChangeDistribution:
         """The distribution of the change from ``to`` back to ``from`` (the mirror image)."""
         counts = None if self.counts is None else self.counts[:, ::-1].copy()
@@ -666,8 +680,7 @@ def rescoring_robustness(
         res["p_decline"][at] = lower
         res["p_improve"][at] = upper
         res["p_unchanged"][at] = dist.p_unchanged
-        res["change_low"][at] = dist.quantile((1 - interval) / 2)
-        res["change_high"][at] = dist.quantile((1 + interval) / 2)
+        res["change_low"][at], res["change_high"][at] = dist.central_interval(interval)
 
     delta = out["delta"].to_numpy(dtype=float)
     side_kind = {ed: np.empty(n, dtype=object) for ed in (a, b)}
@@ -734,7 +747,12 @@ _LIMITS = (
     "question-level data would make them.",
     "This is a sensitivity analysis of the published numbers under the assumed model, not a "
     "sampling distribution: p_sign, p_flip and q_flip are probabilities under the model, not "
-    "p-values in the frequentist sense, and robust is not a significance test.",
+    "p-values in the frequentist sense, and robust is not a significance test. q_flip applies "
+    "the Benjamini-Hochberg step-up to p_flip to rank countries by how many flips one would "
+    "expect among those called robust; it carries no false-discovery-rate guarantee.",
+    "Monte Carlo draws are made for all countries of a run at once: a country's result depends "
+    "(within Monte Carlo error) on which other countries are in the run. To reproduce a row, "
+    "run the same selection with the same seed, or use method='exact'.",
 )
 
 
@@ -746,8 +764,10 @@ def _model_attrs(p, alpha, draws, seed, interval, method) -> dict:
         "seed": seed,
         "interval": interval,
         "method": method,
-        "quantile_rule": "inverted_cdf: the smallest change whose cumulative probability "
-                         "reaches (1 - interval)/2, resp. (1 + interval)/2",
+        "quantile_rule": "equal tails: change_low is the smallest change with "
+                         "P(change <= v) >= (1 - interval)/2, change_high the largest with "
+                         "P(change >= v) >= (1 - interval)/2 (numpy's inverted_cdf on each "
+                         "tail)",
         "statement": _STATEMENT,
         "limits": list(_LIMITS),
     }

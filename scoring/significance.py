@@ -175,7 +175,8 @@ def sign_test(deltas) -> dict:
     if n_used == 0:
         p = math.nan
         rule = ("sign test not computed: no declines or improvements among "
-                f"{_plural(d.size, 'delta')} (all unchanged), so there is no direction to test")
+                f"{_plural(d.size, 'delta')}{' (all unchanged)' if d.size else ''}, so there "
+                "is no direction to test")
     else:
         p = _binom_two_sided(declined, n_used)
         rule = (f"exact two-sided binomial test of {_plural(declined, 'decline')} vs "

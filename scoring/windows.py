@@ -33,8 +33,9 @@ def largest_changes(
         Window length in editions-years (1 and 5 are Freedom House's tables): the earlier
         edition is ``edition - years``, which must be in the data.
     n : int
-        How many of each. Units tied with the n-th are all listed (``tied`` is True for them),
-        so a table may hold more than n rows.
+        How many of each. Units tied with the n-th are all listed (``tied`` is True for every
+        unit whose change equals the n-th's when more than one unit has it), so a table may
+        hold more than n rows.
     include_territories : bool
         FIW: include territories (default: countries only).
 
@@ -80,7 +81,7 @@ def largest_changes(
         cutoff = moved["size"].iloc[min(n, len(moved)) - 1]
         keep = moved[moved["size"] >= cutoff].copy()
         keep["position"] = keep["size"].rank(method="min", ascending=False).astype(int)
-        keep["tied"] = keep["size"].eq(cutoff) & (len(keep) > n)
+        keep["tied"] = keep["size"].eq(cutoff) & (int(keep["size"].eq(cutoff).sum()) > 1)
         keep["direction"] = direction
         parts.append(keep)
     cols = ["direction", "position", "iso3", "country", "from_edition", "to_edition",

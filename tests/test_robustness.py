@@ -281,6 +281,20 @@ def test_swapping_editions_mirrors_exactly(data, p):
     assert (back["p_improve"] == fwd["p_decline"]).all()
     assert (back["p_unchanged"] == fwd["p_unchanged"]).all()
     assert (back["items_from"] == fwd["items_to"]).all()
+    # The central interval mirrors too (found by an independent review: the upper end used
+    # to be a one-sided quantile, so a symmetric distribution got a lopsided interval).
+    assert (back["change_low"] == -fwd["change_high"]).all()
+    assert (back["change_high"] == -fwd["change_low"]).all()
+
+
+def test_symmetric_distribution_gets_a_symmetric_interval():
+    # Values 1, 2, 3 with probabilities .025, .95, .025: the 95% interval is [1, 3].
+    d = perturbed_change_distribution([[np.nan]], [[2.0]], min_from=[0], max_from=[4],
+                                      min_to=[0], max_to=[4], p=0.05, method="exact")
+    low, high = d.central_interval(0.95)
+    assert (low[0], high[0]) == (1, 3)
+    low, high = d.reversed().central_interval(0.95)
+    assert (low[0], high[0]) == (-3, -1)
 
 
 @settings(max_examples=15, deadline=None)
