@@ -424,15 +424,34 @@ def _expand(m: Methodology, key: str, item_keys: set, edition: int, sign: int = 
     return items, fixed
 
 
-def _edition_arrays(side: pd.DataFrame, m: Methodology, edition: int):
+_UNBOUNDED = 1e9
+
+
+def _questions_under(m: Methodology, c: Component, edition: int) -> int:
+    """How many questions a category (or the total) aggregates in ``edition``."""
+    if c.level == "question":
+        return 1
+    return sum(_questions_under(m, m.component(t), edition) for s, t in c.terms
+               if m.component(t).applies_to(edition) and m.component(t).level != "adjustment")
+
+
+def _edition_arrays(side: pd.DataFrame, m: Methodology, edition: int, coarse: str = "split"):
     """Items, ranges, fixed offsets, item kind and notes for one edition's rows.
 
     An item that enters the total with a minus sign is passed negated on the mirrored range,
     so every item adds; clipping is symmetric, so the model is unchanged.
+
+    With ``coarse="split"``, a category or total that stands in for unpublished questions is
+    perturbed as the sum of its k questions' errors: k items, the first holding the published
+    score and the others 0, on an unbounded range (the question scores, hence the bounds they
+    would clip at, are unknown).
     """
     n = len(side)
     plans = _plans(m, edition)
-    width = max(len(pl.items) for pl in plans)
+    sizes = {id(pl): (sum(_questions_under(m, c, edition) for _, c in pl.items)
+                      if coarse == "split" and pl.kind != "questions" else len(pl.items))
+             for pl in plans}
+    width = max(sizes.values())
     x = np.full((n, width), np.nan)
     lo = np.zeros((n, width))
     hi = np.zeros((n, width))
@@ -441,6 +460,7 @@ def _edition_arrays(side: pd.DataFrame, m: Methodology, edition: int):
     names = np.full((n, width), "", dtype=object)
     notes = [[] for _ in range(n)]
     todo = np.ones(n, dtype=bool)
+    out_of_range: list[str] = []
     for plan in plans:
         cols = [c.key for _, c in plan.items]
         if not all(k in side.columns for k in cols):
@@ -453,27 +473,43 @@ def _edition_arrays(side: pd.DataFrame, m: Methodology, edition: int):
         mins = np.array([c.min for _, c in plan.items], dtype=float)
         maxs = np.array([c.max for _, c in plan.items], dtype=float)
         k = len(cols)
-        x[rows, :k] = values[rows] * signs
-        lo[rows, :k] = np.where(signs > 0, mins, -maxs)
-        hi[rows, :k] = np.where(signs > 0, maxs, -mins)
+        bad_range = rows[:, None] & ((values < mins) | (values > maxs) |
+                                     (values != np.round(values)))
+        out_of_range += [f"{side.index[i]} {edition} {cols[j]} = {values[i, j]:g}"
+                         for i, j in np.argwhere(bad_range)]
+        if coarse == "split" and plan.kind != "questions":
+            # Each coarse score becomes k unbounded virtual items: the score plus k-1 zeros.
+            col = 0
+            for j, (sgn, c) in enumerate(plan.items):
+                kq = _questions_under(m, c, edition)
+                x[rows, col] = values[rows, j] * sgn
+                x[rows, col + 1:col + kq] = 0.0
+                lo[rows, col:col + kq] = -_UNBOUNDED
+                hi[rows, col:col + kq] = _UNBOUNDED
+                names[rows, col:col + kq] = c.key
+                col += kq
+            for i in np.flatnonzero(rows):
+                notes[i].append(f"{edition}: {plan.kind} only; each perturbed as the sum of "
+                                f"its questions' errors ({sizes[id(plan)]} in all, unclipped)")
+        else:
+            x[rows, :k] = values[rows] * signs
+            lo[rows, :k] = np.where(signs > 0, mins, -maxs)
+            hi[rows, :k] = np.where(signs > 0, maxs, -mins)
+            names[rows, :k] = cols
         kind[rows] = plan.kind
-        names[rows, :k] = cols
         for s, c in plan.fixed:
             v = side[c.key].to_numpy(dtype=float) if c.key in side.columns else np.full(n, np.nan)
             for i in np.flatnonzero(rows & np.isnan(v)):
                 notes[i].append(f"{edition}: {c.key} not published, held at 0")
             fixed[rows] += s * np.nan_to_num(v[rows])
-        if plan.kind == "total":
+        if plan.kind == "total" and coarse != "split":
             for i in np.flatnonzero(rows):
                 notes[i].append(f"{edition}: total only, perturbed as one item on "
                                 f"[{m.total.min}, {m.total.max}]")
         todo &= ~rows
-    present = ~np.isnan(x)
-    bad = present & ((x != np.round(x)) | (x < lo) | (x > hi))
-    if bad.any():
+    if out_of_range:
         # Every offending score in one message, as validation reports them.
-        found = [f"{side.index[i]} {edition} {names[i, j]} = {abs(x[i, j]):g}"
-                 for i, j in np.argwhere(bad)]
+        found = out_of_range
         raise ScoringError(
             f"{len(found)} item score{'s' if len(found) > 1 else ''} not a whole number within "
             f"the methodology's range, so the error model cannot perturb "
@@ -515,6 +551,7 @@ def rescoring_robustness(
     seed=0,
     interval: float = 0.95,
     method: str = "monte-carlo",
+    coarse: str = "split",
 ) -> pd.DataFrame:
     """Would each country's change between two editions survive re-scoring?
 
@@ -547,6 +584,12 @@ def rescoring_robustness(
         Probability of the central interval ``change_low .. change_high``, in (0, 1).
     method : {"monte-carlo", "exact"}
         Simulate, or compute the distribution exactly by convolution.
+    coarse : {"split", "as-published"}
+        Where an edition publishes only category scores or only the total: ``"split"``
+        (default) perturbs each as the sum of the errors of the questions it aggregates
+        (unclipped, since their scores are unknown), so that a totals-only edition is as
+        uncertain as a question-level one; ``"as-published"`` perturbs each coarse score as
+        one item, which makes totals-only changes look far more robust than they are.
 
     Returns
     -------
@@ -625,6 +668,7 @@ def rescoring_robustness(
     alpha = _check_probability("alpha", alpha, closed=False)
     interval = _check_probability("interval", interval, closed=False)
     method = _check_choice("method", method, METHODS)
+    coarse = _check_choice("coarse", coarse, ("split", "as-published"))
     draws = _check_positive_int("draws", draws)
     m, rows, compare_notes, canon = _selection(data, index, from_edition, to_edition,
                                                countries, include_territories)
@@ -640,7 +684,7 @@ def rescoring_robustness(
     sides = {}
     for ed in (early, late):
         side = canon[canon["edition"] == ed].set_index("iso3").reindex(iso_sorted)
-        sides[ed] = (side, *_edition_arrays(side, m, ed))
+        sides[ed] = (side, *_edition_arrays(side, m, ed, coarse))
     total_key = m.total.key
     kinds, counts_items, sums = {}, {}, {}
     for ed, (side, x, lo, hi, fixed, kind, ed_notes) in sides.items():
@@ -716,6 +760,7 @@ def rescoring_robustness(
                         f"{delta[i]:g}: p_sign is for the published direction")
     out["note"] = ["; ".join(x) for x in notes]
     out.attrs["model"] = _model_attrs(p, alpha, draws, seed, interval, method)
+    out.attrs["model"]["coarse"] = coarse
     out.attrs["notes"] = list(compare_notes)
     out.attrs["index"], out.attrs["from"], out.attrs["to"] = m.key, a, b
     return out
@@ -725,9 +770,11 @@ _STATEMENT = (
     "Each item score of each of the two editions is re-scored independently: it moves one "
     "point down with probability p/2, one point up with probability p/2, and stays with "
     "probability 1 - p; a move beyond the item's range is clipped to the bound, so an item at "
-    "a bound moves only inward. Items are the question scores where a row has them all, "
-    "otherwise the category scores (FIW: subcategories A-G), otherwise the published total as "
-    "a single item on its full range. FIW's discretionary adjustments (AddQ, AddA) are held at "
+    "a bound moves only inward. Items are the question scores where a row has them all; where "
+    "an edition publishes only category scores (FIW: subcategories A-G) or only the total, "
+    "each is perturbed as the sum of the errors of the questions it aggregates, unclipped "
+    "(coarse='split', the default) or as one item (coarse='as-published'). FIW's "
+    "discretionary adjustments (AddQ, AddA) are held at "
     "their published values. The perturbed change is to_edition's perturbed total minus "
     "from_edition's; p_decline, p_improve and p_unchanged are its probabilities, exact "
     "(convolution) or shares of seeded Monte Carlo draws, all on the higher-is-freer scale."
@@ -742,9 +789,12 @@ _LIMITS = (
     "range.",
     "Clipping at the bounds centres the perturbed change near, not exactly at, the change of "
     "the item sums; rows whose items do not add up to the published total use the item sums.",
-    "Rows with only categories or only the total have fewer, coarser items: a total perturbed "
-    "as one item moves at most one point, so totals-only changes look more robust than "
-    "question-level data would make them.",
+    "Where an edition publishes only categories or only the total, the default "
+    "(coarse='split') perturbs each as the sum of its questions' errors without clipping, "
+    "because the question scores are unknown; this slightly overstates the noise near the "
+    "bounds. Editions before 2019 numbered FOTN's questions differently; their count is "
+    "taken from the current methodology. coarse='as-published' perturbs a coarse score as "
+    "one item instead, which makes totals-only changes look far more robust than they are.",
     "This is a sensitivity analysis of the published numbers under the assumed model, not a "
     "sampling distribution: p_sign, p_flip and q_flip are probabilities under the model, not "
     "p-values in the frequentist sense, and robust is not a significance test. q_flip applies "

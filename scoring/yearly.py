@@ -10,7 +10,7 @@ from .compare import compare
 from .methodology import Methodology, load_methodology
 from .significance import sign_test
 
-__all__ = ["yearly_counts", "decline_run"]
+__all__ = ["yearly_counts", "decline_run", "country_changes"]
 
 
 def yearly_counts(
@@ -118,3 +118,59 @@ def decline_run(counts: pd.DataFrame) -> dict:
         at_least = run > 0
     return dict(last_edition=int(ordered["to_edition"].iloc[-1]), run=run,
                 first_edition_of_run=first, at_least=at_least, stopped_by=stopped)
+
+
+def country_changes(
+    data: pd.DataFrame | None = None,
+    *,
+    index: str | Methodology = "fotn",
+    include_territories: bool = False,
+    countries=None,
+    error_p: float = 0.1,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Every country's change between each pair of successive editions, with its robustness.
+
+    Parameters
+    ----------
+    data, index, include_territories, countries
+        As in :func:`scoring.compare`.
+    error_p, alpha : float
+        The re-scoring error model of :func:`scoring.rescoring_robustness` (exact method),
+        applied to each pair.
+
+    Returns
+    -------
+    DataFrame
+        One row per country and pair: ``iso3``, ``country``, ``from_edition``,
+        ``to_edition``, ``consecutive`` (no published edition in between), ``delta``,
+        ``p_sign`` (probability the sign of the change survives re-scoring), ``robust``.
+    """
+    from .robustness import rescoring_robustness
+
+    m = index if isinstance(index, Methodology) else load_methodology(index)
+    if data is None:
+        from .datasets import load_dataset
+
+        data = load_dataset(m.key)
+    eds = sorted(int(e) for e in data["edition"].dropna().unique())
+    parts = []
+    for a, b in zip(eds, eds[1:]):
+        both = set(data.loc[data["edition"] == a, "iso3"]) & set(
+            data.loc[data["edition"] == b, "iso3"])
+        wanted = [c for c in countries if c in both] if countries else None
+        if countries and not wanted:
+            continue
+        r = rescoring_robustness(data, index=m, from_edition=a, to_edition=b, countries=wanted,
+                                 include_territories=include_territories, p=error_p,
+                                 alpha=alpha, method="exact")
+        part = r[["iso3", "country", "delta", "p_sign", "robust"]].copy()
+        part.insert(2, "from_edition", a)
+        part.insert(3, "to_edition", b)
+        part.insert(4, "consecutive", not any(a < e < b for e in m.editions))
+        parts.append(part)
+    cols = ["iso3", "country", "from_edition", "to_edition", "consecutive", "delta", "p_sign",
+            "robust"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]

@@ -401,7 +401,10 @@ def test_fotn_2015_2024_categories_to_questions_across_the_inversion(fotn):
     assert r["iso3"].tolist() == c.rows["iso3"].tolist()
     assert r["delta"].tolist() == c.rows["delta"].tolist()
     assert (r["items_from"] == "categories").all() and (r["items_to"] == "questions").all()
-    assert (r["n_items_from"] == 3).all() and (r["n_items_to"] == 21).all()
+    assert (r["n_items_from"] == 21).all() and (r["n_items_to"] == 21).all()  # split
+    coarse = rescoring_robustness(fotn, index="fotn", from_edition=2015, to_edition=2024,
+                                  method="exact", coarse="as-published")
+    assert (coarse["n_items_from"] == 3).all()
     assert any("Scales converted" in n for n in r.attrs["notes"])
     # Myanmar, canonical: 2015 published lower-is-freer 63 -> 37 (FOTN 2015); 2024 = 9.
     mmr = r.set_index("iso3").loc["MMR"]
@@ -413,12 +416,14 @@ def test_fotn_2015_2024_categories_to_questions_across_the_inversion(fotn):
     assert "2015: categories sum to 74 but the published total is 73" in zaf["note"]
     assert "p_sign is for the published direction" in zaf["note"]
     assert zaf["p_sign"] == zaf["p_improve"]
-    assert (r.loc[r["iso3"] != "ZAF", "note"] == "").all()
+    others = r.loc[r["iso3"] != "ZAF", "note"]
+    assert (others == "2015: categories only; each perturbed as the sum of its questions' "
+                      "errors (21 in all, unclipped)").all()
 
 
 def test_fotn_2011_2012_totals_only(fotn):
     r = rescoring_robustness(fotn, index="fotn", from_edition=2011, to_edition=2012,
-                             method="exact")
+                             method="exact", coarse="as-published")
     assert len(r) == 37
     assert (r[["items_from", "items_to"]] == "total").all().all()
     assert (r[["n_items_from", "n_items_to"]] == 1).all().all()
@@ -431,8 +436,37 @@ def test_fotn_2011_2012_totals_only(fotn):
     assert len(one_up) == 5
     np.testing.assert_allclose(one_up["p_improve"], 0.9075, rtol=0, atol=1e-12)
     mc = rescoring_robustness(fotn, index="fotn", from_edition=2011, to_edition=2012,
-                              draws=4000, seed=2)
+                              draws=4000, seed=2, coarse="as-published")
     assert mc["note"].tolist() == r["note"].tolist()
+
+
+def test_totals_only_split_into_question_errors(fotn):
+    # Default coarse="split": a totals-only FOTN edition carries the errors of 21 questions,
+    # unclipped. Reference: the change's offset is the sum of 42 independent -1/0/+1 errors,
+    # convolved here with numpy directly.
+    p = 0.1
+    r = rescoring_robustness(fotn, index="fotn", from_edition=2011, to_edition=2012,
+                             method="exact", p=p)
+    assert (r[["n_items_from", "n_items_to"]] == 21).all().all()
+    assert r["note"].str.contains("2011: total only; each perturbed as the sum of its "
+                                  r"questions. errors \(21 in all, unclipped\)").all()
+    one = np.array([p / 2, 1 - p, p / 2])
+    pmf = np.array([1.0])
+    for _ in range(42):
+        pmf = np.convolve(pmf, one)
+    offsets = np.arange(-42, 43)
+    for delta in (1, 3, -5):
+        rows = r[r["delta"] == delta]
+        if len(rows):
+            want = pmf[offsets + delta > 0].sum() if delta > 0 else pmf[offsets + delta < 0].sum()
+            got = rows["p_improve" if delta > 0 else "p_decline"]
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+    # Totals-only changes are then no more robust than question-level ones of the same size.
+    q = rescoring_robustness(fotn, index="fotn", from_edition=2023, to_edition=2024,
+                             method="exact", p=p)
+    assert r.loc[r["delta"] == -2, "p_decline"].max() < 0.85
+    assert abs(r.loc[r["delta"] == -2, "p_decline"].iloc[0]
+               - q.loc[q["delta"] == -2, "p_decline"].median()) < 0.05
 
 
 def test_fiw_2021_2022_indicators_with_fixed_addq(fiw):
