@@ -34,6 +34,7 @@ _API = {
     "episodes": "episodes",
     "EpisodeRules": "episodes",
     "long_series": "series",
+    "country_trends": "series",
     "list_datasets": "registry",
     "load_methodology": "methodology",
     "available_methodologies": "methodology",

@@ -433,6 +433,92 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
                 "questions_p": 3}), output)
 
 
+# -- trend ------------------------------------------------------------------------------------
+@main.command(epilog=_EXIT_HELP)
+@click.option("--series", default="total", show_default=True,
+              help="total, categories, questions, or one component (access, pr, A1, ...).")
+@click.option("--from", "from_edition", type=int, help="First edition (default: all).")
+@click.option("--to", "to_edition", type=int, help="Last edition (default: all).")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True, help="Confidence of Sen's slope interval.")
+@click.option("--exact-max-n", type=click.IntRange(0, 50), default=10, show_default=True,
+              help="Series of at most this many editions get an exact permutation p-value.")
+@_data_options
+def trend(series, from_edition, to_edition, confidence, exact_max_n, index, countries, extra,
+          data_edition, data_orientation, keep_flagged, include_territories, fmt, output):
+    """Trend of each country's scores across editions, with FDR control, and the global run.
+
+    Per country (and per series): Mann-Kendall S with tie-corrected variance, a two-sided p
+    (exact permutation p for short series, else the continuity-corrected normal
+    approximation), Kendall's tau-b, Sen's slope in points per year using the real edition
+    years (so gaps count) with its rank-based interval, the OLS slope, and Benjamini-Hochberg
+    q-values across every series of the run. Scores are put on the higher-is-freer scale
+    first. For the total, the summary adds the declines and improvements per pair of
+    editions and the current run of net declines ("declined for the Nth consecutive year").
+
+    \b
+    Examples:
+      scoring trend --index fotn
+      scoring trend --index fiw --from 2013 --to 2024 --country HUN --country POL
+      scoring trend --index fotn --series categories --format csv --output trends.csv
+    """
+    from .errors import ScoringError
+    from .series import country_trends
+
+    try:
+        data, notes = _load(index, extra, data_edition, data_orientation, keep_flagged, output)
+        table = country_trends(data, index=index, series=series,
+                               countries=list(countries) or None, from_edition=from_edition,
+                               to_edition=to_edition, include_territories=include_territories,
+                               confidence=confidence, exact_max_n=exact_max_n)
+        run, counts = None, None
+        if series == "total":
+            from .yearly import decline_run, yearly_counts
+
+            window = data
+            if from_edition is not None:
+                window = window[window["edition"] >= from_edition]
+            if to_edition is not None:
+                window = window[window["edition"] <= to_edition]
+            counts = yearly_counts(window, index=index,
+                                   include_territories=include_territories)
+            run = decline_run(counts)
+    except (ScoringError, ValueError) as exc:
+        raise _fail_from(exc) from None
+    from .methodology import load_methodology
+
+    m = load_methodology(index)
+    tested = table["p"].notna()
+    sig = tested & (table["q"] <= 1 - confidence)
+    down = int((sig & (table["sen_slope"] < 0)).sum())
+    up = int((sig & (table["sen_slope"] > 0)).sum())
+    eds = sorted(int(e) for e in data["edition"].dropna().unique()
+                 if (from_edition is None or e >= from_edition)
+                 and (to_edition is None or e <= to_edition))
+    summary = {"index": index, "series": series, "editions": eds, "series_tested":
+               int(tested.sum()), "significant_declines": down, "significant_improvements": up,
+               "fdr_level": round(1 - confidence, 10)}
+    title = [f"{m.name} {eds[0]}-{eds[-1]}, {series}: {int(tested.sum())} of {len(table)} "
+             f"series tested; {down} significant declining and {up} improving trends "
+             f"(q <= {1 - confidence:g}, Benjamini-Hochberg)"]
+    if counts is not None:
+        summary["yearly_counts"] = _format.records(counts)
+        summary["decline_run"] = run
+        title.append(f"all {m.entity.split()[0]} entities in the data: declines outnumbered "
+                     f"improvements in the last {run['run']} pair"
+                     f"{'s' if run['run'] != 1 else ''} of editions"
+                     f"{' (at least)' if run['at_least'] else ''}; stopped by: "
+                     f"{run['stopped_by']}")
+    shown = table if fmt != "table" else table[
+        ["iso3", "country", "series", "n", "first", "last", "sen_slope", "sen_lo", "sen_hi",
+         "tau_b", "p", "p_method", "q", "note"]]
+    _emit(_format.format_result(
+        shown, fmt, title=title, summary=summary, notes=notes,
+        numeric=["n", "first", "last", "sen_slope", "sen_lo", "sen_hi", "tau_b", "p", "q"],
+        digits={"sen_slope": 2, "sen_lo": 2, "sen_hi": 2, "tau_b": 2, "p": 4, "q": 4},
+        source=f"Source: {m.cite(eds)}; analysis: scoring"), output)
+
+
 # -- episodes ---------------------------------------------------------------------------------
 @main.command("episodes", epilog=_EXIT_HELP)
 @click.option("--series", default="total", show_default=True,

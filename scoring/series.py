@@ -7,7 +7,7 @@ import pandas as pd
 from .harmonize import to_canonical
 from .methodology import Methodology, load_methodology
 
-__all__ = ["long_series", "SERIES_CHOICES"]
+__all__ = ["long_series", "country_trends", "SERIES_CHOICES"]
 
 #: What ``series=`` may name besides a single component key.
 SERIES_CHOICES = ("total", "categories", "questions")
@@ -85,3 +85,34 @@ def long_series(
     long["edition"] = long["edition"].astype(int)
     return long[["iso3", "country", "series", "edition", "value"]].sort_values(
         ["iso3", "series", "edition"], kind="stable").reset_index(drop=True)
+
+
+def country_trends(
+    data: pd.DataFrame | None = None,
+    *,
+    index: str | Methodology = "fotn",
+    series: str = "total",
+    countries=None,
+    from_edition: int | None = None,
+    to_edition: int | None = None,
+    include_territories: bool = False,
+    confidence: float = 0.95,
+    exact_max_n: int = 10,
+) -> pd.DataFrame:
+    """Mann-Kendall trend, Sen's slope and OLS for each country's series (and each series).
+
+    :func:`long_series` then :func:`scoring.trends.trend_tests` with entity
+    ``["iso3", "series"]`` and time ``edition``; slopes are points per year (edition gaps
+    count). Returns the trend table with ``country`` inserted after ``iso3``; its q-values
+    control the false discovery rate across all series of the call.
+    """
+    from .trends import trend_tests
+
+    long = long_series(data, index=index, series=series, countries=countries,
+                       from_edition=from_edition, to_edition=to_edition,
+                       include_territories=include_territories)
+    out = trend_tests(long, entity=["iso3", "series"], time="edition", value="value",
+                      confidence=confidence, exact_max_n=exact_max_n)
+    names = long.drop_duplicates("iso3").set_index("iso3")["country"]
+    out.insert(1, "country", out["iso3"].map(names))
+    return out

@@ -35,7 +35,8 @@ EXACT_LIMIT = 50
 
 #: Output columns after the entity column(s), in order.
 TREND_COLUMNS = ("n", "first", "last", "s", "var_s", "z", "p", "p_method", "tau_b",
-                 "sen_slope", "sen_lo", "sen_hi", "ols_slope", "ols_p", "q", "note")
+                 "sen_slope", "sen_lo", "sen_hi", "sen_intercept", "ols_slope", "ols_p", "q",
+                 "note")
 
 # Bytes of pairwise work arrays allowed per chunk of series (about 40 bytes per pair and
 # series are alive at once: differences, slopes, sign masks and fancy-indexing temporaries).
@@ -251,6 +252,8 @@ def _length_block(times: np.ndarray, values: np.ndarray, z_ci: float) -> dict:
     lower = np.maximum(np.round((n_pairs + z_ci * sigma) / 2.).astype(np.int64) - 1, 0)
     rows = np.arange(g)
     sen_lo, sen_hi = diff[lower, rows], diff[upper, rows]
+    # Conover's intercept, as scipy.stats.theilslopes: median(y) - slope * median(t).
+    sen_intercept = np.median(values, axis=1) - sen * np.median(times, axis=1)
 
     # OLS by scipy.stats.linregress's steps (population moments)
     tc = times - times.mean(axis=1, keepdims=True)
@@ -263,7 +266,7 @@ def _length_block(times: np.ndarray, values: np.ndarray, z_ci: float) -> dict:
     varies = ssym > 0
     r[varies] = np.clip(ssxym[varies] / np.sqrt(ssxm[varies] * ssym[varies]), -1.0, 1.0)
     return dict(s=s, var_s=var_s, tau_b=tau_b, sen_slope=sen, sen_lo=sen_lo, sen_hi=sen_hi,
-                ols_slope=ols_slope, r=r, sizes=sizes)
+                sen_intercept=sen_intercept, ols_slope=ols_slope, r=r, sizes=sizes)
 
 
 def _normal_p(s: np.ndarray, var_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -360,6 +363,8 @@ def trend_tests(
           time unit (gaps count). NaN when ``n < 2``.
         - ``sen_lo``, ``sen_hi``: Sen's rank-based interval at ``confidence``, exactly as
           ``scipy.stats.theilslopes(y, t, confidence)``; NaN when not tested.
+        - ``sen_intercept``: Conover's intercept ``median(y) - sen_slope * median(t)``, as
+          ``theilslopes``: the Sen line is ``sen_intercept + sen_slope * t``.
         - ``ols_slope``: least-squares slope; ``ols_p``: two-sided t-test of it, as
           ``scipy.stats.linregress``; NaN when not tested.
         - ``q``: Benjamini-Hochberg q-value of ``p`` across the tested series of this call
@@ -449,8 +454,8 @@ def trend_tests(
     last[has] = t_v[start[has] + n[has] - 1]
 
     out = {name: np.full(n_series, np.nan) for name in
-           ("var_s", "z", "p", "tau_b", "sen_slope", "sen_lo", "sen_hi", "ols_slope", "r",
-            "ols_p")}
+           ("var_s", "z", "p", "tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_intercept",
+            "ols_slope", "r", "ols_p")}
     out["s"] = np.zeros(n_series, dtype=np.int64)
     out["var_s"][:] = 0.0
     exact = np.zeros(n_series, dtype=bool)
@@ -472,8 +477,8 @@ def trend_tests(
         for lo in range(0, len(members), step):
             rows = members[lo:lo + step]
             block = _length_block(times[lo:lo + step], values[lo:lo + step], z_ci)
-            for name in ("s", "var_s", "tau_b", "sen_slope", "sen_lo", "sen_hi", "ols_slope",
-                         "r"):
+            for name in ("s", "var_s", "tau_b", "sen_slope", "sen_lo", "sen_hi",
+                         "sen_intercept", "ols_slope", "r"):
                 out[name][rows] = block[name]
             if MIN_N <= length <= exact_max_n:
                 exact[rows] = True
@@ -509,7 +514,8 @@ def trend_tests(
     for name in ("var_s", "z", "p"):
         result[name] = out[name]
     result["p_method"] = p_method
-    for name in ("tau_b", "sen_slope", "sen_lo", "sen_hi", "ols_slope", "ols_p"):
+    for name in ("tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_intercept", "ols_slope",
+                 "ols_p"):
         result[name] = out[name]
     result["q"] = bh_qvalues(out["p"])
     result["note"] = note

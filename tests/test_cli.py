@@ -288,3 +288,29 @@ def test_significance_command(run):
 def test_significance_bad_parameters(run):
     assert run("significance", "--from", "2023", "--to", "2024", "--error-p", "1.5").exit_code == 2
     assert run("significance", "--from", "2023", "--to", "2024", "--alpha", "0").exit_code == 2
+
+
+def test_trend_command(run):
+    result = run("trend", "--index", "fotn", "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    kaz = next(r for r in doc["rows"] if r["iso3"] == "KAZ")
+    assert kaz["sen_slope"] < 0 and kaz["p_method"] in ("exact", "normal")
+    run_ = doc["summary"]["decline_run"]
+    assert run_["run"] == 1 and run_["at_least"]
+    fiw = run("trend", "--index", "fiw", "--country", "HUN", "--from", "2013").output
+    assert re.search(r"HUN\s+Hungary\s+total\s+12\s+2013\s+2024\s+-2\.05", fiw)
+    cats = run("trend", "--series", "categories", "--country", "RUS", "--format", "csv").stdout
+    assert [line.split(",")[2] for line in cats.splitlines()[1:]] == ["access", "content",
+                                                                     "rights"]
+    assert run("trend", "--series", "nonsense").exit_code == 2
+
+
+def test_episodes_command(run):
+    out = run("episodes", "--index", "fotn", "--country", "RUS", "--format", "json").stdout
+    doc = json.loads(out)
+    assert doc["rows"][0]["direction"] == "decline" and doc["rows"][0]["total_change"] == -28
+    assert doc["summary"]["rules"]["cumulative"] == 10
+    strict = json.loads(run("episodes", "--country", "RUS", "--cumulative", "40",
+                            "--format", "json").stdout)
+    assert strict["rows"] == []

@@ -74,6 +74,7 @@ def test_matches_scipy(random_series):
         assert row["sen_slope"] == pytest.approx(ts.slope, rel=0, abs=ATOL)
         assert row["sen_lo"] == pytest.approx(ts.low_slope, rel=0, abs=ATOL)
         assert row["sen_hi"] == pytest.approx(ts.high_slope, rel=0, abs=ATOL)
+        assert row["sen_intercept"] == pytest.approx(ts.intercept, rel=1e-12, abs=1e-8)
         # Reference: scipy.stats.linregress(t, y) (slope, two-sided p).
         lr = linregress(t, y)
         assert row["ols_slope"] == pytest.approx(lr.slope, rel=1e-9, abs=ATOL)

@@ -1,0 +1,92 @@
+"""One place for the look of every figure: palette, sizes, fonts, the source line.
+
+Colours come from Paul Tol's colour-blind-safe schemes and are chosen so that the three
+statuses, the three FOTN categories and the two directions of change stay distinguishable in
+greyscale (their luminances differ by at least 0.2).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import matplotlib as mpl
+
+__all__ = ["STATUS_COLORS", "STATUS_ORDER", "CATEGORY_COLORS", "DECLINE", "IMPROVE", "NEUTRAL",
+           "ONE_COLUMN", "TWO_COLUMNS", "RC", "publication_style", "add_source", "luminance",
+           "status_label"]
+
+#: Statuses from most to least free, and their colours (Tol muted: teal, sand, wine).
+STATUS_ORDER = ("F", "PF", "NF")
+STATUS_COLORS = {"F": "#44AA99", "PF": "#DDCC77", "NF": "#882255"}
+_STATUS_LABELS = {"F": "Free", "PF": "Partly Free", "NF": "Not Free"}
+
+#: Colours of the categories, in methodology order (FOTN: access, content, rights;
+#: FIW: pr, cl): indigo, cyan, olive.
+CATEGORY_COLORS = ("#332288", "#88CCEE", "#999933")
+
+#: Direction of change (Tol vibrant orange, Tol high-contrast blue) and a neutral grey.
+DECLINE = "#EE7733"
+IMPROVE = "#004488"
+NEUTRAL = "#BBBBBB"
+
+#: Figure widths in inches: one journal column and two.
+ONE_COLUMN = 3.5
+TWO_COLUMNS = 7.2
+
+#: rcParams of every figure: DejaVu Sans (ships with matplotlib, so the same glyphs
+#: everywhere), TrueType fonts embedded in PDF and PostScript, no creation dates, a fixed SVG
+#: id salt so that files are byte-identical when regenerated.
+RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 7.5,
+    "axes.titlesize": 8.5,
+    "axes.labelsize": 7.5,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.6,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "lines.linewidth": 1.0,
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "scoring",
+    "figure.dpi": 100,
+    "savefig.dpi": 300,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.04,
+    "axes.titlelocation": "left",
+    "axes.titleweight": "bold",
+    "legend.frameon": False,
+    "image.cmap": "RdBu",
+}
+
+
+@contextmanager
+def publication_style(**overrides):
+    """Context manager applying :data:`RC` (and any overrides) to figures made inside it."""
+    with mpl.rc_context({**RC, **overrides}):
+        yield
+
+
+def status_label(code: str) -> str:
+    return _STATUS_LABELS.get(code, str(code))
+
+
+def add_source(fig, text: str, *, fontsize: float = 6) -> None:
+    """Write the source line at the bottom left of a figure, below the axes."""
+    fig.text(0.0, -0.01, text, ha="left", va="top", fontsize=fontsize, color="#444444",
+             transform=fig.transFigure)
+
+
+def luminance(color: str) -> float:
+    """Relative luminance (WCAG 2.x) of a colour: what remains of it in greyscale."""
+    r, g, b = mpl.colors.to_rgb(color)
+
+    def lin(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
