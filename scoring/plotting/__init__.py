@@ -4,5 +4,7 @@ set."""
 
 from .change import change_bars, dumbbell, forest, transition_heatmap
 from .style import publication_style
+from .trends import change_heatmap, global_counts, trajectories, volcano
 
-__all__ = ["change_bars", "dumbbell", "forest", "transition_heatmap", "publication_style"]
+__all__ = ["change_bars", "dumbbell", "forest", "transition_heatmap", "volcano",
+           "trajectories", "change_heatmap", "global_counts", "publication_style"]

@@ -81,7 +81,8 @@ def change_bars(rows: pd.DataFrame, ax=None, *, categories=None, label: str = "c
         ax.barh(y, neg, left=left_neg, color=color, height=0.7, linewidth=0)
         left_pos += pos
         left_neg += neg
-        handles.append(Patch(color=color, label=_CATEGORY_LABELS.get(key, key)))
+        if have.any():
+            handles.append(Patch(color=color, label=_CATEGORY_LABELS.get(key, key)))
     no_cats = data[[f"delta_{k}" for k in categories]].isna().all(axis=1).to_numpy() \
         if categories else np.ones(len(data), bool)
     total = data["delta"].to_numpy(dtype=float)
@@ -94,7 +95,8 @@ def change_bars(rows: pd.DataFrame, ax=None, *, categories=None, label: str = "c
     span = max(1.0, np.nanmax(np.abs(np.r_[left_pos, left_neg, total])))
     if robust is not None:
         rb = robust.reindex(data["iso3"]).fillna(False).to_numpy(dtype=bool)
-        xs = np.where(total < 0, left_neg, left_pos) + np.sign(total) * 0.06 * span
+        ends = np.where(total < 0, np.minimum(left_neg, total), np.maximum(left_pos, total))
+        xs = ends + np.sign(total) * 0.06 * span
         ax.scatter(xs[rb], y[rb], marker="D", s=12, color="black", zorder=3, linewidths=0)
         ax.scatter(xs[~rb & (total != 0)], y[~rb & (total != 0)], marker="D", s=12,
                    facecolors="white", edgecolors="black", linewidths=0.6, zorder=3)

@@ -13,7 +13,7 @@ import matplotlib as mpl
 
 __all__ = ["STATUS_COLORS", "STATUS_ORDER", "CATEGORY_COLORS", "DECLINE", "IMPROVE", "NEUTRAL",
            "ONE_COLUMN", "TWO_COLUMNS", "RC", "publication_style", "add_source", "luminance",
-           "status_label"]
+           "status_label", "short_name"]
 
 #: Statuses from most to least free, and their colours (Tol muted: teal, sand, wine).
 STATUS_ORDER = ("F", "PF", "NF")
@@ -55,6 +55,9 @@ RC = {
     "svg.fonttype": "path",
     "svg.hashsalt": "scoring",
     "figure.dpi": 100,
+    "figure.constrained_layout.use": True,
+    "figure.constrained_layout.h_pad": 0.02,
+    "figure.constrained_layout.w_pad": 0.02,
     "savefig.dpi": 300,
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.04,
@@ -90,3 +93,23 @@ def luminance(color: str) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
     return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+_SHORT = {"United Arab Emirates": "UAE", "United Kingdom": "UK", "United States": "USA",
+          "The Netherlands": "Netherlands", "The Gambia": "Gambia", "Gambia, The": "Gambia",
+          "Russian Federation": "Russia", "Bosnia and Herzegovina": "Bosnia-Herz.",
+          "Central African Republic": "CAR", "Democratic Republic of the Congo": "DR Congo",
+          "Congo (Kinshasa)": "DR Congo", "Congo (Brazzaville)": "Rep. Congo",
+          "Dominican Republic": "Dominican Rep.", "Papua New Guinea": "PNG",
+          "Trinidad and Tobago": "Trinidad & Tob.", "Saint Vincent and the Grenadines":
+          "St Vincent & G.", "St. Vincent and the Grenadines": "St Vincent & G.",
+          "Antigua and Barbuda": "Antigua & Barb.", "Sao Tome and Principe": "Sao Tome & P.",
+          "Solomon Islands": "Solomon Isl.", "St. Kitts and Nevis": "St Kitts & Nevis"}
+
+
+def short_name(name: str, width: int = 14) -> str:
+    """A country name short enough for a small panel: a known short form, else truncated."""
+    name = str(name)
+    if name in _SHORT:
+        return _SHORT[name]
+    return name if len(name) <= width else name[:width - 1] + "\u2026"
