@@ -296,13 +296,13 @@ def _draw(index, a, b, data, error_p, alpha) -> list[_Figure]:
     changes = country_changes(history, index=m, error_p=error_p, alpha=alpha)
     ax = change_heatmap(changes)
     figs.append(_Figure(
-        "change_heatmap", finish(ax, f"Change from edition to edition, {first}\u2013{b}",
+        "change_heatmap", finish(ax, f"Change by edition, {first}\u2013{b}",
                                  hist_source, pad=14), changes,
         f"Heat map of {changes['iso3'].nunique()} countries (rows) by edition (columns) "
         f"showing each country's change in {m.name} total score from the previous edition in "
         f"the data, red for declines and blue for improvements; dots mark changes robust to "
         f"re-scoring ({model}).",
-        f"Change from edition to edition, {first}\u2013{b}"))
+        f"Change by edition, {first}\u2013{b}"))
 
     counts = yearly_counts(history, index=m)
     run = decline_run(counts)

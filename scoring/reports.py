@@ -255,7 +255,10 @@ def _identify(line: _Line) -> tuple[frozenset, int, str]:
         return named, 0 if dist == 0 and len(named) == 1 else 1, (
             f"label {shown}" + (f" is {dist} edit(s) from the {'/'.join(sorted(named))} label"
                                 if dist else ""))
-    return frozenset(REPORT_ROWS), 3, "no readable label: placed by the order of the rows"
+    # No label and no maximum: the line is never read as a row (order alone would let the
+    # categories' numbers be swapped, which keeps every sum); its numbers only check the rows
+    # around it.
+    return frozenset(), 0, "no readable label or maximum"
 
 
 # -- the solver ---------------------------------------------------------------------------------
@@ -341,25 +344,19 @@ def _slot(assign: dict, i: int) -> tuple[int, int]:
 
 
 def _admissible(assign: dict, obs: list[_Obs]) -> bool:
-    """The rules that tie an assignment to every line of the table.
+    """The rules that tie an assignment to every line that names a row.
 
-    1. A line left out must be able to be a duplicate of a row that is read, and stand where
-       that row could: between the rows read before and after it (OCR ghosts and duplicated
-       lines sit next to their original).
-    2. A row is lost (no line, or no number in a year) only if no line left out could give it.
-    3. A line with no label at all takes a row by order only when no line naming that row is
-       left out where it could stand.
+    1. A line left out must be able to be a duplicate of a row that is read.
+    2. A row is lost (no line, or no number in a year) only if no line left out that names it
+       could stand in its place and give the number.
     """
     used = {n for ob in assign.values() if ob is not None for n in ob.lines}
     present = {r for r, ob in assign.items() if ob is not None}
-    free = [ob for ob in obs if not used & set(ob.lines)]
-    slots = {r: _slot(assign, i) for i, r in enumerate(REPORT_ROWS)}
-    for ob in free:
-        if not any(slots[r][0] < ob.lines[0] and ob.lines[-1] < slots[r][1]
-                   for r in ob.ids & present):
-            return False
-    for r in REPORT_ROWS:
-        low, high = slots[r]
+    free = [ob for ob in obs if ob.ids and not used & set(ob.lines)]
+    if any(not ob.ids & present for ob in free):
+        return False
+    for i, r in enumerate(REPORT_ROWS):
+        low, high = _slot(assign, i)
         fits = [ob for ob in free if r in ob.ids and low < ob.lines[0] and ob.lines[-1] < high]
         chosen = assign[r]
         if chosen is None and fits:
@@ -368,13 +365,11 @@ def _admissible(assign: dict, obs: list[_Obs]) -> bool:
             for k, cell in enumerate(chosen.cells):
                 if cell.values is None and any(ob.cells[k].values is not None for ob in fits):
                     return False
-            if not chosen.label and any(ob.label for ob in fits):
-                return False
     return True
 
 
 def _assignments(obs: list[_Obs]):
-    """Row -> observation (or None: lost), in line order, under :func:`_admissible`."""
+    """Row -> a line naming it (or None: lost), in line order, under :func:`_admissible`."""
     def rec(i, prev, used, assign):
         if i == len(REPORT_ROWS):
             if _admissible(assign, obs):
@@ -396,13 +391,19 @@ def _key(assign: dict) -> tuple:
     return tuple(None if assign[r] is None else id(assign[r]) for r in REPORT_ROWS)
 
 
+def _agrees(cells, answer, i) -> bool:
+    return all(c is None or c.values is None or answer[k][0][i] in c.values
+               for k, c in enumerate(cells))
+
+
 def _solve(ctx: _Context, obs: list[_Obs], status_obs: list[_Obs]):
     """Every consistent world: (answer, cost, assignment, status obs, solutions per year);
-    plus the reasons of worlds that could not be decided.
+    the reasons of worlds that could not be decided; and the worlds set aside as contested.
 
-    A world that leaves out a line whose numbers differ from its own is kept only if the
-    constraints reject that line: putting it in place of the row it would duplicate must leave
-    no consistent reading (the sum "picks" between the two lines, or nothing does).
+    A world is contested, and set aside, when it leaves out a line it cannot explain: a line
+    naming a row whose numbers differ from the world's while some consistent reading uses that
+    line for that row (the two lines compete and nothing decides), or a line with no readable
+    label whose numbers match none of the rows it stands between.
     """
     assigns = {_key(a): a for a in _assignments(obs)}
     cache: dict = {}
@@ -420,18 +421,27 @@ def _solve(ctx: _Context, obs: list[_Obs], status_obs: list[_Obs]):
             cache[key] = ("ambiguous", unsure) if unsure else ("valid", per_year)
         return cache[key]
 
+    sobs = status_obs or [None]
+    usable = {(id(a[r]), r) for a in assigns.values() for r in REPORT_ROWS
+              if a[r] is not None and any(evaluate(a, sob)[0] != "invalid" for sob in sobs)}
+
     def unexplained(assign, sob, answer) -> str:
         used = {n for ob in assign.values() if ob is not None for n in ob.lines}
         for ob in obs:
             if used & set(ob.lines):
                 continue
-            for i, r in enumerate(REPORT_ROWS):
-                if r not in ob.ids or assign[r] is None:
+            if not ob.ids:
+                if all(c.values is None for c in ob.cells):
                     continue
-                differs = any(c.values is not None and answer[k][0][i] not in c.values
-                              for k, c in enumerate(ob.cells))
-                other = assigns.get(_key({**assign, r: ob}))
-                if differs and other is not None and evaluate(other, sob)[0] != "invalid":
+                if not any(lo < ob.lines[0] and ob.lines[-1] < hi and _agrees(ob.cells, answer, i)
+                           for i in range(len(REPORT_ROWS))
+                           for lo, hi in [_slot(assign, i)]):
+                    return (f"line {ob.lines[0]} has numbers but no readable label, and they "
+                            "match none of the rows around it")
+                continue
+            for i, r in enumerate(REPORT_ROWS):
+                if (r in ob.ids and assign[r] is not None and not _agrees(ob.cells, answer, i)
+                        and (id(ob), r) in usable):
                     pair = sorted((assign[r].lines[-1], ob.lines[-1]))
                     return (f"lines {pair[0]} and {pair[1]} give {r} different numbers and "
                             "nothing decides between them")
@@ -448,7 +458,7 @@ def _solve(ctx: _Context, obs: list[_Obs], status_obs: list[_Obs]):
 
     worlds, ambiguous, contested = [], [], []
     for assign in assigns.values():
-        for sob in status_obs or [None]:
+        for sob in sobs:
             kind, res = evaluate(assign, sob)
             if kind == "invalid":
                 continue
@@ -796,8 +806,7 @@ class _Report:
                 cells_ = tuple(_Cell(t, None, False) for t in slots)
                 has_values = False
             ids, cost, why = _identify(ln)
-            labelled = ids != frozenset(REPORT_ROWS)
-            if not labelled and not has_values:
+            if not ids and not has_values:
                 if any(t.lower() in _MISSING for t in ln.run):
                     self.notes.append(f"{self.source}: line {ln.no}: a stray "
                                       f"{' '.join(t for t in ln.run if t)!r} with no label: ignored")
@@ -807,8 +816,7 @@ class _Report:
         # that lost its numbers next to one that lost its label. Both readings stay open and
         # the constraints choose (when both fit, the table is refused).
         for a, b in zip(obs, obs[1:]):
-            if (a.ids != frozenset(REPORT_ROWS) and all(c.values is None for c in a.cells)
-                    and b.ids == frozenset(REPORT_ROWS) and not b.label
+            if (a.ids and all(c.values is None for c in a.cells) and not b.ids and not b.label
                     and self._next_text_line(a.lines[0]) == b.lines[0]):
                 obs.append(_Obs(a.lines + b.lines, f"{a.text} / {b.text}", a.label, a.ids,
                                 a.cost + 1, a.evidence + f"; its numbers are on the next line "

@@ -34,8 +34,9 @@ ONE_COLUMN = 3.5
 TWO_COLUMNS = 7.2
 
 #: rcParams of every figure: DejaVu Sans (ships with matplotlib, so the same glyphs
-#: everywhere), TrueType fonts embedded in PDF and PostScript, no creation dates, a fixed SVG
-#: id salt so that files are byte-identical when regenerated.
+#: everywhere), TrueType fonts embedded in PDF and PostScript, a fixed SVG id salt so that
+#: files are byte-identical when regenerated, constrained layout and no "tight" bounding box
+#: so that a saved figure has exactly its planned width.
 RC = {
     "font.family": "DejaVu Sans",
     "font.size": 7.5,
@@ -59,8 +60,7 @@ RC = {
     "figure.constrained_layout.h_pad": 0.02,
     "figure.constrained_layout.w_pad": 0.02,
     "savefig.dpi": 300,
-    "savefig.bbox": "tight",
-    "savefig.pad_inches": 0.04,
+    "savefig.bbox": "standard",
     "axes.titlelocation": "left",
     "axes.titleweight": "bold",
     "legend.frameon": False,
@@ -80,9 +80,12 @@ def status_label(code: str) -> str:
 
 
 def add_source(fig, text: str, *, fontsize: float = 6) -> None:
-    """Write the source line at the bottom left of a figure, below the axes."""
-    fig.text(0.0, -0.01, text, ha="left", va="top", fontsize=fontsize, color="#444444",
-             transform=fig.transFigure)
+    """Write the source line at the bottom left of a figure, below everything else.
+
+    It is the figure's ``supxlabel``, so constrained layout keeps room for it inside the
+    figure and the saved file has exactly the figure's width (3.5 or 7.2 in).
+    """
+    fig.supxlabel(text, x=0.005, ha="left", fontsize=fontsize, color="#444444")
 
 
 def luminance(color: str) -> float:

@@ -168,7 +168,7 @@ def trajectories(series: pd.DataFrame, trends: pd.DataFrame | None = None, *, ba
         spare[0].set_visible(True)
         spare[0].axis("off")
         spare[0].text(0, 1, "\n".join(key), fontsize=5.5, va="top", ha="left",
-                      transform=spare[0].transAxes, wrap=False)
+                      transform=spare[0].transAxes, wrap=False, in_layout=False)
     else:
         fig.text(0, 0, "  ".join(key), fontsize=5.5, va="top")
     return axes
@@ -203,7 +203,7 @@ def change_heatmap(changes: pd.DataFrame, ax=None, *, label: str = "country",
     robust = changes.pivot(index="iso3", columns="to_edition", values="robust").reindex(
         index=isos, columns=pairs["to_edition"])
     if ax is None:
-        _, ax = plt.subplots(figsize=(ONE_COLUMN * 1.35, 0.105 * len(isos) + 1.2))
+        _, ax = plt.subplots(figsize=(ONE_COLUMN, 0.105 * len(isos) + 1.2))
     top = max_abs or 8
     steps = np.arange(-math.ceil(top), math.ceil(top) + 2) - 0.5
     cmap = plt.get_cmap("RdBu")
