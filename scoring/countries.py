@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import cache
 
-__all__ = ["ALIASES", "USER_ASSIGNED", "to_iso3", "name_for"]
+__all__ = ["ALIASES", "USER_ASSIGNED", "to_iso3", "name_for", "suggest"]
 
 #: Names pycountry does not resolve, or resolves to something else, keyed by normalised name.
 ALIASES: dict[str, str] = {
@@ -180,3 +180,25 @@ def name_for(iso3: str) -> str | None:
     if c is None:
         return None
     return getattr(c, "common_name", None) or c.name
+
+
+def suggest(name: str, n: int = 3) -> list[str]:
+    """Close spellings of ``name`` among known names, to show a user, never to apply."""
+    import difflib
+
+    import pycountry
+
+    known = set(ALIASES) | {_normalise(c.name) for c in pycountry.countries}
+    known |= {_normalise(getattr(c, "common_name", c.name)) for c in pycountry.countries}
+    close = difflib.get_close_matches(_normalise(name), sorted(known), n=n, cutoff=0.8)
+    return [_display(k) for k in close]
+
+
+def _display(key: str) -> str:
+    code = ALIASES.get(key)
+    if code is None:
+        import pycountry
+
+        c = pycountry.countries.lookup(key)
+        return getattr(c, "common_name", None) or c.name
+    return key.title() if key.islower() else key

@@ -61,12 +61,18 @@ def status_votes(group: pd.DataFrame, m: Methodology) -> dict[str, int]:
     votes = {HIGHER_IS_FREER: 0, LOWER_IS_FREER: 0}
     if m.status.rule != "bands" or "status" not in group or m.status.component not in group:
         return votes
-    for status, total in zip(group["status"], group[m.status.component].to_numpy(dtype=float)):
-        if status is None or status != status or np.isnan(total):
-            continue
-        fits = [o for o in votes if m.status_for(total, o) == status]
-        if len(fits) == 1:
-            votes[fits[0]] += 1
+    comp = m.component(m.status.component)
+    total = group[comp.key].to_numpy(dtype=float)
+    status = group["status"].to_numpy(dtype=object)
+    fits = {}
+    for o in votes:
+        canon = total if o == HIGHER_IS_FREER else comp.min + comp.max - total
+        band = np.full(len(total), None, dtype=object)
+        for b in m.status.bands:
+            band[(canon >= b.low) & (canon <= b.high)] = b.value
+        fits[o] = pd.notna(status) & (band == status)
+    votes[HIGHER_IS_FREER] = int((fits[HIGHER_IS_FREER] & ~fits[LOWER_IS_FREER]).sum())
+    votes[LOWER_IS_FREER] = int((fits[LOWER_IS_FREER] & ~fits[HIGHER_IS_FREER]).sum())
     return votes
 
 
@@ -90,6 +96,7 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
         return frame
     label, label_text = label_orientation(texts)
     result = frame.copy()
+    chosen_by_edition = {}
     for ed, group in frame.groupby("edition"):
         votes = status_votes(group, m)
         by_status = _decide_from_votes(votes)
@@ -119,7 +126,7 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
                                    "scale: " + "; ".join(f"{k}: {v}" for k, v in
                                                          evidence.items()))
         orient = chosen.pop()
-        result.loc[group.index, "orientation"] = orient
+        chosen_by_edition[ed] = orient
         published = m.published_orientation(int(ed)) if not pd.isna(ed) else None
         why = "; ".join(evidence)
         line = f"{where}: edition {ed} read as {orient} ({why})"
@@ -127,6 +134,12 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
             line += (f"; the edition was first published {published.orientation}, so this "
                      "file carries values converted by its publisher")
         notes.append(line)
+    if len(chosen_by_edition) > 20:
+        notes[:] = [n for n in notes if " read as " not in n] + [
+            f"{where}: {len(chosen_by_edition)} editions read as "
+            + ", ".join(sorted(set(chosen_by_edition.values())))]
+    result["orientation"] = pd.array(
+        [chosen_by_edition.get(e) for e in frame["edition"].tolist()], dtype="str")
     # Rows whose edition is not a year (already a validation failure) take the file's scale
     # when every edition agrees on one; they are no evidence either way.
     no_edition = frame["edition"].isna()

@@ -124,16 +124,16 @@ def read_scores(
     table, header_at, mapping, hint = _pick_table(load_tables(path, sheet), m, path)
     frame, failures, notes = _frame(table, header_at, mapping, m, edition, hint)
     frame = _orientation.settle(frame, m, stated=orientation, texts=table.texts + [
-        " ".join(str(c) for c in row if c is not None) for row in table.rows[:header_at]],
+        " ".join(str(c) for c in row if c is not None) for row in table.head[:header_at]],
         where=table.where, notes=notes)
-    frame.attrs["columns"] = {role: str(table.rows[header_at][j]) for j, role in mapping.items()}
+    frame.attrs["columns"] = {role: str(table.head[header_at][j]) for j, role in mapping.items()}
     failures = pd.concat([f for f in (failures, validate(frame, m)) if len(f)] or
                          [pd.DataFrame(columns=FAILURE_COLUMNS)], ignore_index=True)
     failures = failures.sort_values("row", kind="stable").reset_index(drop=True)
     if table.formulas and len(failures):
         # Say when a failing value was computed by a spreadsheet formula: the formula is
         # usually the mistake.
-        column_of = {str(table.rows[header_at][j]): j for j in mapping}
+        column_of = {str(table.head[header_at][j]): j for j in mapping}
         failures["found"] = [
             f"{found} (cached value of ={formula})" if formula else found
             for found, formula in zip(failures["found"], (
@@ -142,8 +142,9 @@ def read_scores(
     frame.attrs.update(failures=failures, notes=notes, row_kind=table.row_kind)
     if len(failures) and on_error == "raise":
         raise ValidationError(failures, table.where)
-    flags = failures.groupby("row")["rule"].agg(lambda s: ";".join(dict.fromkeys(s)))
-    frame["flags"] = pd.array([flags.get(r, "") for r in frame["source_row"]], dtype="str")
+    flags = failures.groupby("row")["rule"].agg(lambda s: ";".join(dict.fromkeys(s))).to_dict()
+    frame["flags"] = pd.array([flags.get(r, "") for r in frame["source_row"].tolist()],
+                              dtype="str")
     return frame
 
 
@@ -180,9 +181,9 @@ def _pick_table(tables: list[RawTable], m: Methodology, path: Path):
     component_keys = set(m.keys)
     best = None
     for t in tables:
-        candidates = [0] if t.header_known else range(min(len(t.rows), 30))
+        candidates = [0] if t.header_known else range(len(t.head))
         for i in candidates:
-            row = t.rows[i]
+            row = t.head[i]
             matches = [_match(h, aliases, m) for h in row]
             roles = [r for r, _ in matches]
             if not ({"country", "iso3"} & set(roles)) or not component_keys & set(roles):
@@ -248,66 +249,65 @@ def _refuse_other_index(header, m: Methodology, where: str) -> None:
 # -- cells to a frame ---------------------------------------------------------------------------
 def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
            edition: int | None, hint: int | None):
-    header = table.rows[at]
+    header = table.head[at]
     headers = {role: str(header[j]) for j, role in mapping.items()}
     notes = list(table.notes)
-    body = [(n, r) for n, r in zip(table.numbers[at + 1:], table.rows[at + 1:])
-            if any(c is not None for c in r)]
-    if not body:
+    body, numbers = table.body(at)
+    if body.empty:
         raise ReadError(f"{table.where}: the header is on {table.row_kind} "
-                        f"{table.numbers[at]} but no data rows follow it")
-    fails: list[dict] = []
-    columns = {role: [(r[j] if j < len(r) else None) for _, r in body]
-               for j, role in mapping.items()}
-    numbers = [n for n, _ in body]
+                        f"{table.head_numbers[at]} but no data rows follow it")
     n_rows = len(body)
+    blank = pd.Series([None] * n_rows, dtype=object)
+    columns = {role: (body[j] if j in body.columns else blank) for j, role in mapping.items()}
+    fails: list[dict] = []
 
-    def fail(i, role, rule, found, expected, country=None, ed=None):
-        fails.append(failure(table.where, numbers[i], country, None, ed, headers.get(role, role),
-                             rule, found, expected))
+    def fail(rows, role, rule, found, expected, country=None, ed=None):
+        """Failures at positions ``rows`` (found/country/ed: arrays over all rows or None)."""
+        for i in np.flatnonzero(rows) if isinstance(rows, np.ndarray) else rows:
+            fails.append(failure(table.where, int(numbers[i]),
+                                 None if country is None else country[i], None,
+                                 None if ed is None else ed[i], headers.get(role, role), rule,
+                                 found[i] if found is not None else None, expected))
 
     # Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
     # name might stand: a "name" column holding only indicator names is the indicator column.
+    known_ind = {_norm(n) for n in m.indicator_names}
     if "country" in columns and "iso3" in columns and "indicator" not in columns:
-        known = {_norm(n) for n in m.indicator_names}
-        values = {_norm(v) for v in columns["country"] if v is not None}
-        if values and values <= known:
+        values = {_norm(v) for v in columns["country"].dropna().unique()}
+        if values and values <= known_ind:
             columns["indicator"] = columns.pop("country")
             headers["indicator"] = headers.pop("country")
             mapping.update({j: "indicator" for j, r in mapping.items() if r == "country"})
     if "indicator" in columns:
-        names = {str(v) for v in columns.pop("indicator") if v is not None}
-        known = {_norm(n) for n in m.indicator_names}
-        unknown = sorted(n for n in names if _norm(n) not in known)
+        names = {str(v) for v in columns.pop("indicator").dropna().unique()}
+        unknown = sorted(n for n in names if _norm(n) not in known_ind)
         if unknown:
             raise ReadError(f"{table.where}: column {headers['indicator']!r} holds indicators "
                             f"other than {m.name}: {', '.join(unknown[:5])}")
 
     # Editions.
     if "edition" in columns:
-        eds = []
-        for i, v in enumerate(columns["edition"]):
-            e = _as_number(v)
-            if e is None or isinstance(e, str) or e != int(e):
-                fail(i, "edition", "edition", v, "a year such as 2024")
-                eds.append(np.nan)
-            else:
-                eds.append(int(e))
+        raw_ed = columns["edition"].to_numpy(dtype=object)
+        values, bad, empty = _to_numbers(columns["edition"])
+        not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
+            np.nan_to_num(values))))
+        fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
+        eds = np.where(not_year, np.nan, values)
         if edition is not None:
-            keep = [i for i, e in enumerate(eds) if e == edition]
-            if not keep:
+            keep = eds == edition
+            if not keep.any():
                 found = sorted({int(e) for e in eds if e == e})
                 raise ReadError(f"{table.where}: no rows of edition {edition}; the file has "
                                 f"{', '.join(map(str, found))}")
-            if len(keep) < n_rows:
-                notes.append(f"{table.where}: {n_rows - len(keep)} rows of other editions "
+            if not keep.all():
+                notes.append(f"{table.where}: {int((~keep).sum())} rows of other editions "
                              f"left out (edition={edition} asked for)")
-            sel = set(keep)
-            fails = [f for f in fails if f["row"] in {numbers[i] for i in sel}]
-            columns = {k: [v[i] for i in keep] for k, v in columns.items()}
-            numbers = [numbers[i] for i in keep]
-            eds = [eds[i] for i in keep]
-            n_rows = len(keep)
+            kept_rows = set(numbers[keep].tolist())
+            fails = [f for f in fails if f["row"] in kept_rows]
+            columns = {k: v[keep].reset_index(drop=True) for k, v in columns.items()}
+            numbers = numbers[keep]
+            eds = eds[keep]
+            n_rows = int(keep.sum())
     else:
         chosen = edition if edition is not None else hint
         if chosen is None:
@@ -316,51 +316,65 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         if edition is not None and hint is not None and edition != hint:
             raise ReadError(f"{table.where}: edition {edition} was asked for but the header "
                             f"says {hint}")
-        eds = [chosen] * n_rows
+        eds = np.full(n_rows, float(chosen))
         notes.append(f"{table.where}: edition {chosen} "
                      f"{'as given' if edition is not None else 'from the header'}")
+    ed_list = [None if e != e else int(e) for e in eds]
 
-    out = pd.DataFrame({"index": m.key, "edition": pd.array(eds, dtype="Int64")})
+    out = pd.DataFrame({"index": m.key, "edition": pd.array(ed_list, dtype="Int64")})
 
-    # Entities.
-    iso, names = [], []
-    for i in range(n_rows):
-        name = columns.get("country", [None] * n_rows)[i]
-        code = columns.get("iso3", [None] * n_rows)[i]
-        found = None
-        if code is not None:
-            found = to_iso3(str(code).strip()) if re.fullmatch(r"[A-Za-z]{3}",
-                                                                str(code).strip()) else None
-            if found is None:
-                fail(i, "iso3", "unknown_country", code, "an ISO 3166-1 alpha-3 code",
-                     ed=eds[i])
-        elif name is not None:
-            found = to_iso3(str(name))
-            if found is None:
-                fail(i, "country", "unknown_country", name,
-                     "a country or territory name the alias table or ISO 3166 knows",
-                     country=str(name), ed=eds[i])
-        else:
-            role = "country" if "country" in columns else "iso3"
-            fail(i, role, "missing_value", None, "a country name or code", ed=eds[i])
-        iso.append(found)
-        names.append(str(name).strip() if name is not None else (name_for(found) if found
-                                                                  else None))
-    out["iso3"] = pd.array(iso, dtype="str")
-    out["country"] = pd.array(names, dtype="str")
+    # Entities: each distinct name or code is looked up once.
+    names_raw = columns.get("country")
+    codes_raw = columns.get("iso3")
+    iso = np.full(n_rows, None, dtype=object)
+    shown = np.full(n_rows, None, dtype=object)
+    if names_raw is not None:
+        text = names_raw.map(lambda v: None if v is None or v != v else str(v).strip())
+        shown = text.to_numpy(dtype=object)
+    if codes_raw is not None:
+        code_text = codes_raw.map(lambda v: None if v is None or v != v else str(v).strip())
+        lookup = {c: (to_iso3(c) if re.fullmatch(r"[A-Za-z]{3}", c) else None)
+                  for c in code_text.dropna().unique()}
+        iso = code_text.map(lookup).to_numpy(dtype=object)
+        has = code_text.notna().to_numpy()
+        unknown = has & pd.isna(iso)
+        fail(unknown, "iso3", "unknown_country", code_text.to_numpy(dtype=object),
+             "an ISO 3166-1 alpha-3 code", ed=ed_list)
+        missing_code = ~has
+    else:
+        missing_code = np.ones(n_rows, dtype=bool)
+    if names_raw is not None:
+        lookup = {n: to_iso3(n) for n in pd.unique(shown[missing_code & pd.notna(shown)])}
+        by_name = np.array([lookup.get(n) if n is not None else None for n in shown],
+                           dtype=object)
+        use = missing_code & pd.notna(shown)
+        iso[use] = by_name[use]
+        unknown = use & pd.isna(by_name)
+        for i in np.flatnonzero(unknown):
+            fails.append(failure(table.where, int(numbers[i]), shown[i], None, ed_list[i],
+                                 headers["country"], "unknown_country", shown[i],
+                                 _country_expected(shown[i])))
+    nobody = missing_code & pd.isna(shown)
+    role = "country" if "country" in columns else "iso3"
+    fail(nobody, role, "missing_value", None, "a country name or code", ed=ed_list)
+    iso = np.array([c if isinstance(c, str) else None for c in iso], dtype=object)
+    names_out = [s if s is not None else (name_for(c) if c is not None else None)
+                 for s, c in zip(shown, iso)]
+    out["iso3"] = pd.array(list(iso), dtype="str")
+    out["country"] = pd.array(names_out, dtype="str")
 
     # Status.
-    statuses = []
-    for i, v in enumerate(columns.get("status", [None] * n_rows)):
-        if v is None:
-            statuses.append(None)
-            continue
-        code = STATUS_SPELLINGS.get(_norm(v))
-        if code is None:
-            fail(i, "status", "unknown_status", v, "Free / Partly Free / Not Free (F/PF/NF)",
-                 country=names[i], ed=eds[i])
-        statuses.append(code)
-    out["status"] = pd.array(statuses, dtype="str")
+    statuses = np.full(n_rows, None, dtype=object)
+    if "status" in columns:
+        raw = columns["status"].to_numpy(dtype=object)
+        lookup = {v: STATUS_SPELLINGS.get(_norm(v)) for v in pd.unique(raw)
+                  if v is not None and v == v}
+        statuses = np.array([lookup.get(v) if v is not None and v == v else None for v in raw],
+                            dtype=object)
+        bad = np.array([v is not None and v == v for v in raw]) & pd.isna(statuses)
+        fail(bad, "status", "unknown_status", raw, "Free / Partly Free / Not Free (F/PF/NF)",
+             country=names_out, ed=ed_list)
+    out["status"] = pd.array(list(statuses), dtype="str")
     out["orientation"] = pd.array([None] * n_rows, dtype="str")
 
     # Components, as numbers.
@@ -368,32 +382,74 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
     for c in m.components:
         if c.key not in columns:
             continue
-        values = []
-        for i, v in enumerate(columns[c.key]):
-            x = _as_number(v)
-            if x is None:
-                # Blank or "N/A": validation reports it where the component applies.
-                values.append(np.nan)
-            elif isinstance(x, str):
-                fail(i, c.key, "not_a_number", v, f"a whole number {c.min}-{c.max}",
-                     country=names[i], ed=eds[i])
-                unparsed.add((numbers[i], c.key))
-                values.append(np.nan)
-            else:
-                values.append(float(x))
-        out[c.key] = np.array(values, dtype=float)
+        values, bad, _ = _to_numbers(columns[c.key])
+        if bad.any():
+            raw = columns[c.key].to_numpy(dtype=object)
+            fail(bad, c.key, "not_a_number", [_strip(v) for v in raw],
+                 f"a whole number {c.min}-{c.max}", country=names_out, ed=ed_list)
+            unparsed.update((int(numbers[i]), c.key) for i in np.flatnonzero(bad))
+        out[c.key] = values
     for role in ("region", "ct"):
         if role in columns:
-            out[role] = pd.array([None if v is None else str(v).strip()
+            out[role] = pd.array([None if v is None or v != v else str(v).strip()
                                   for v in columns[role]], dtype="str")
     out["source"] = table.where
-    out["source_row"] = numbers
+    out["source_row"] = np.asarray(numbers, dtype=int)
     out.attrs["present"] = [c.key for c in m.components if c.key in columns]
     out.attrs["unparsed"] = unparsed
     failures = pd.DataFrame(fails, columns=FAILURE_COLUMNS)
     if len(failures):
-        failures["iso3"] = failures["row"].map(dict(zip(numbers, iso)))
+        failures["iso3"] = failures["row"].map(dict(zip(out["source_row"], out["iso3"])))
     return out, failures, notes
+
+
+def _strip(v):
+    return v.strip() if isinstance(v, str) else v
+
+
+def _country_expected(name: str) -> str:
+    from .countries import suggest
+
+    hint = suggest(name)
+    base = "a country or territory name the alias table or ISO 3166 knows"
+    return f"{base}; did you mean {', '.join(map(repr, hint))}?" if hint else base
+
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A column of raw cells as floats, the cells that are text but not numbers, and blanks.
+
+    Numbers pass; text is stripped and parsed ("14 " is 14; "1,5", a decimal comma, is 1.5);
+    blanks and "N/A"-like markers are NaN and not failures (validation decides whether the
+    component applies); booleans and other text are failures. Vectorised: a clean numeric
+    column never goes through Python.
+    """
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        bad = np.isinf(values)
+        return np.where(bad, np.nan, values), bad, np.isnan(values) & ~bad
+    obj = series.astype(object)
+    is_bool = obj.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
+                     and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    values = np.full(len(obj), np.nan)
+    if is_num.any():
+        values[is_num] = obj[is_num].astype(float).to_numpy()
+    is_text = ~is_num & ~is_bool & obj.notna().to_numpy()
+    text = obj[is_text].astype(str).str.strip()
+    lowered = text.str.lower()
+    marker = lowered.isin(_MISSING | _NOT_APPLICABLE)
+    text = text.where(~text.str.match(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
+    parsed = pd.to_numeric(text.where(~marker), errors="coerce").to_numpy(dtype=float)
+    finite = np.isfinite(parsed)
+    idx = np.flatnonzero(is_text)
+    values[idx[finite]] = parsed[finite]
+    bad = is_bool.copy()
+    bad[idx[~finite & ~marker.to_numpy()]] = True
+    empty = np.isnan(values) & ~bad
+    return values, bad, empty
 
 
 def _as_number(v):

@@ -77,119 +77,135 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     out: list[dict] = []
     rows = frame.reset_index(drop=True)
     rows.attrs = {}  # a read frame's attrs hold DataFrames, which pandas cannot compare
-    eds = rows["edition"]
+    n = len(rows)
+    eds = rows["edition"].to_numpy(dtype=float, na_value=np.nan)
+    source_row = rows["source_row"].to_numpy()
     present = [c for c in m.components if c.key in rows.columns]
+    cols = {name: rows[name].to_numpy(dtype=object) for name in
+            ("source", "country", "iso3", "edition") if name in rows.columns}
 
     def add(mask, column_key, rule, found, expected):
+        """Failures where ``mask``; ``expected`` is text, or a function of the row position
+        (computed only for failing rows: a clean million-row file builds no strings)."""
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            r = rows.iloc[i]
-            out.append(failure(r["source"], r["source_row"], r["country"], r["iso3"],
-                               r["edition"], headers.get(column_key, column_key), rule,
+            out.append(failure(cols["source"][i], source_row[i], cols["country"][i],
+                               cols["iso3"][i], cols["edition"][i],
+                               headers.get(column_key, column_key), rule,
                                found[i] if hasattr(found, "__len__") else found,
-                               expected[i] if isinstance(expected, (list, np.ndarray,
-                                                                     pd.Series)) else expected))
+                               expected(i) if callable(expected) else expected))
 
-    applies = {c.key: np.array([_applies(c, e) for e in eds], dtype=bool) for c in present}
-    skip = {c.key: np.array([(int(n), c.key) in unparsed for n in rows["source_row"]],
-                            dtype=bool) for c in present}
+    def applies(c) -> np.ndarray:
+        # An edition that is not a year (already reported under rule "edition") counts as
+        # using every component, so one bad cell does not turn into a row of failures.
+        ok = np.ones(n, dtype=bool)
+        if c.first is not None:
+            ok &= ~(eds < c.first)
+        if c.last is not None:
+            ok &= ~(eds > c.last)
+        return ok
+
+    app = {c.key: applies(c) for c in m.components}
+    skip = {c.key: np.zeros(n, dtype=bool) for c in present}
+    if unparsed:
+        position = {int(r): i for i, r in enumerate(source_row)}
+        for r, key in unparsed:
+            if key in skip and r in position:
+                skip[key][position[r]] = True
     # Editions: known and plausible. A year after the last one listed may be a new edition.
     last = max(m.editions)
-    bad_ed = np.array([e is not pd.NA and e == e and int(e) not in m.editions and int(e) <= last
-                       for e in eds], dtype=bool)
-    add(bad_ed, "edition", "edition", eds.to_numpy(), f"an edition of {m.name} "
+    valid = ~np.isnan(eds)
+    bad_ed = valid & ~np.isin(np.nan_to_num(eds), m.editions) & (eds <= last)
+    add(bad_ed, "edition", "edition", eds, f"an edition of {m.name} "
         f"({m.editions[0]}-{last}, not {', '.join(str(e) for e in range(m.editions[0], last) if e not in m.editions)})")
 
+    values = {c.key: rows[c.key].to_numpy(dtype=float) for c in present}
     for c in present:
-        v = rows[c.key].to_numpy(dtype=float)
-        blank = np.isnan(v) & ~skip[c.key]
-        add(blank & applies[c.key], c.key, "missing_value", v, f"a score {c.min}-{c.max}")
-        add(~np.isnan(v) & ~applies[c.key], c.key, "not_applicable", v,
+        v = values[c.key]
+        nan = np.isnan(v)
+        add(nan & ~skip[c.key] & app[c.key], c.key, "missing_value", v,
+            f"a score {c.min}-{c.max}")
+        add(~nan & ~app[c.key], c.key, "not_applicable", v,
             f"blank or N/A: {c.key} is not used in this edition ({c.note or 'see methodology'})")
-        frac = ~np.isnan(v) & (v != np.floor(np.where(np.isnan(v), 0, v)))
+        frac = ~nan & (v != np.floor(np.where(nan, 0, v)))
         add(frac, c.key, "not_integer", v, f"a whole number {c.min}-{c.max}")
-        add(~np.isnan(v) & ((v < c.min) | (v > c.max)), c.key, "range", v,
-            f"{c.min}-{c.max}")
+        add(~nan & ((v < c.min) | (v > c.max)), c.key, "range", v, f"{c.min}-{c.max}")
 
     # Aggregates equal the signed sum of their terms (only where every used term is present).
     keys = set(rows.columns)
     for c in present:
-        if not c.terms or not all(t in keys or not _ever_applies(m, t, eds)
-                                  for _, t in c.terms):
+        if not c.terms or not all(t in keys or not app[t].any() for _, t in c.terms):
             continue
-        total = np.zeros(len(rows))
-        usable = ~np.isnan(rows[c.key].to_numpy(dtype=float))
+        total = np.zeros(n)
+        usable = ~np.isnan(values[c.key])
         for sign, t in c.terms:
-            tc = m.component(t)
             if t not in keys:
                 continue
-            tv = rows[t].to_numpy(dtype=float)
-            app = np.array([_applies(tc, e) for e in eds], dtype=bool)
-            usable &= ~(np.isnan(tv) & app)
-            total += sign * np.where(app & ~np.isnan(tv), tv, 0.0)
-        v = rows[c.key].to_numpy(dtype=float)
+            tv = values[t] if t in values else rows[t].to_numpy(dtype=float)
+            usable &= ~(np.isnan(tv) & app[t])
+            total += sign * np.where(app[t] & ~np.isnan(tv), tv, 0.0)
         terms = " ".join(f"{'+' if s > 0 else '-'} {headers.get(t, t)}" for s, t in c.terms
                          if t in keys).lstrip("+ ")
-        expected = [f"{_show(x)} = {terms}" for x in total]
-        add(usable & (v != total), c.key, "sum", v, expected)
+        add(usable & (values[c.key] != total), c.key, "sum", values[c.key],
+            lambda i, total=total, terms=terms: f"{_show(total[i])} = {terms}")
 
     # Status.
     if "status" in rows.columns and rows["status"].notna().any():
-        st = rows["status"]
+        st = rows["status"].to_numpy(dtype=object)
+        has = pd.notna(st)
         if m.status.rule == "bands" and m.status.component in keys:
-            comp = m.status.component
-            want = [m.status_for(t, o) if t == t and o in (HIGHER_IS_FREER, "lower-is-freer")
-                    else None for t, o in zip(rows[comp].to_numpy(dtype=float),
-                                              rows["orientation"].fillna(HIGHER_IS_FREER))]
-            bad = [s is not None and s == s and w is not None and s != w
-                   for s, w in zip(st, want)]
-            expected = [_band_text(m, w, o) for w, o in zip(want, rows["orientation"])]
-            add(bad, "status", "status", st.to_numpy(), expected)
+            comp = m.component(m.status.component)
+            orient = rows["orientation"].fillna(HIGHER_IS_FREER).to_numpy(dtype=object)
+            t = rows[comp.key].to_numpy(dtype=float)
+            canon = np.where(orient == "lower-is-freer", comp.min + comp.max - t, t)
+            want = _band_of(canon, m.status.bands)
+            bad = has & (want != None) & (st != want)  # noqa: E711 (elementwise)
+            add(bad, "status", "status", st,
+                lambda i: _band_text(m, want[i], orient[i]))
         elif m.status.rule == "ratings":
             for table in m.status.ratings:
                 if table.component in keys and table.score in keys:
                     sc = rows[table.score].to_numpy(dtype=float)
                     rt = rows[table.component].to_numpy(dtype=float)
-                    want = np.array([m.rating_for(table.component, x) if x == x else np.nan
-                                     for x in sc], dtype=float)
+                    want = _band_of(sc, table.bands).astype(float)
                     bad = ~np.isnan(rt) & ~np.isnan(want) & (rt != want)
+                    label = headers.get(table.score, table.score)
                     add(bad, table.component, "rating", rt,
-                        [f"{_show(w)} (for {headers.get(table.score, table.score)} "
-                         f"{_show(x)})" for w, x in zip(want, sc)])
+                        lambda i, want=want, sc=sc, label=label:
+                        f"{_show(want[i])} (for {label} {_show(sc[i])})")
             rk = [t.component for t in m.status.ratings]
             if all(k in keys for k in rk):
                 r = rows[rk].to_numpy(dtype=float)
-                want = [m.status_for_ratings(*x) if not np.isnan(x).any() else None for x in r]
-                bad = [s is not None and s == s and w is not None and s != w
-                       for s, w in zip(st, want)]
-                add(bad, "status", "status", st.to_numpy(),
-                    [f"{w} (mean rating {np.mean(x):g})" if w else "" for w, x in zip(want, r)])
+                mean = r.mean(axis=1)
+                want = _band_of(mean, m.status.bands)
+                bad = has & (want != None) & (st != want)  # noqa: E711 (elementwise)
+                add(bad, "status", "status", st,
+                    lambda i: f"{want[i]} (mean rating {mean[i]:g})")
 
     # One row per entity and edition.
-    key = pd.Series([f"{i}|{e}" for i, e in zip(rows["iso3"], rows["edition"])],
-                    index=rows.index)  # iso3 may be missing (unknown country)
     known = rows["iso3"].notna().to_numpy()
-    dup = key.duplicated(keep=False).to_numpy() & known
-    first_rows = rows.groupby(key)["source_row"].apply(list)
-    # Name the entity column the file has (a long file may hold ISO3 codes only).
-    entity = "iso3" if "country" not in headers and "iso3" in headers else "country"
-    add(dup, entity, "duplicate", rows["country"].to_numpy(),
-        [f"one row per {m.entity} and edition (also on row"
-         f"{'s' if len(first_rows[k]) > 2 else ''} "
-         f"{', '.join(str(x) for x in first_rows[k] if x != n)})"
-         for k, n in zip(key, rows["source_row"])])
+    dup = rows.duplicated(["iso3", "edition"], keep=False).to_numpy() & known
+    if dup.any():
+        groups = rows[dup].groupby(["iso3", "edition"])["source_row"].agg(list)
+        others = {}
+        for (iso, ed), members in groups.items():
+            for r in members:
+                others[r] = [x for x in members if x != r]
+        # Name the entity column the file has (a long file may hold ISO3 codes only).
+        entity = "iso3" if "country" not in headers and "iso3" in headers else "country"
+        add(dup, entity, "duplicate", cols["country"],
+            lambda i: (f"one row per {m.entity} and edition (also on row"
+                       f"{'s' if len(others[source_row[i]]) > 1 else ''} "
+                       f"{', '.join(str(x) for x in others[source_row[i]])})"))
     return pd.DataFrame(out, columns=FAILURE_COLUMNS)
 
 
-def _ever_applies(m: Methodology, key: str, eds) -> bool:
-    c = m.component(key)
-    return any(_applies(c, e) for e in eds)
-
-
-def _applies(c, e) -> bool:
-    """Whether component ``c`` is used in edition ``e``. An edition that is not a year (already
-    reported under rule "edition") counts as using it, so that one bad cell does not turn into
-    not_applicable and sum failures for the whole row."""
-    return e is pd.NA or e != e or c.applies_to(int(e))
+def _band_of(x: np.ndarray, bands) -> np.ndarray:
+    """The value of the band each number falls in (None outside every band and for NaN)."""
+    out = np.full(len(x), None, dtype=object)
+    for b in bands:
+        inside = (x >= b.low) & (x <= b.high)
+        out[inside] = b.value
+    return out
 
 
 def _band_text(m: Methodology, status, orientation) -> str:

@@ -351,12 +351,16 @@ def test_utf16_with_bom(tmp_path):
     assert any("UTF-16" in n for n in frame.attrs["notes"])
 
 
-def test_not_utf8_is_refused_with_the_offset(tmp_path):
+def test_latin1_is_read_as_windows_1252_and_said(tmp_path):
+    # Documented, flagged acceptance: a file that is not UTF-8 is read as Windows-1252 (a
+    # superset of Latin-1 for text), and a note names the byte that gave it away.
     path = tmp_path / "latin1.csv"
     path.write_bytes(_text(rows=[("C\u00f4te d'Ivoire", "PF", 15, 20, 10, 45)])
                      .encode("latin-1"))
-    with pytest.raises(ReadError, match=r"not UTF-8 text \(invalid byte 0xf4"):
-        read_scores(path)
+    frame = read_scores(path, orientation="higher-is-freer")
+    assert frame["country"].iloc[0] == "C\u00f4te d'Ivoire" and frame["iso3"].iloc[0] == "CIV"
+    assert any("not valid UTF-8 (byte 0xf4); read as Windows-1252" in n
+               for n in frame.attrs["notes"])
 
 
 def test_title_lines_before_the_header(tmp_path):
