@@ -13,7 +13,8 @@ import pandas as pd
 
 from ._output import neutralise_cell
 
-__all__ = ["text_table", "to_csv", "plain", "records", "format_comparison", "format_result"]
+__all__ = ["text_table", "to_csv", "to_xlsx", "plain", "records", "format_comparison",
+           "format_result"]
 
 
 def plain(v):
@@ -42,6 +43,35 @@ def records(frame: pd.DataFrame) -> list[dict]:
 def to_csv(frame: pd.DataFrame) -> str:
     """CSV with formula-like text neutralised (a spreadsheet would run it)."""
     return frame.map(neutralise_cell).to_csv(index=False, lineterminator="\n")
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame], notes: list[str] | None = None) -> bytes:
+    """A workbook with one sheet per table (and one of notes): numbers stay numbers, text a
+    spreadsheet would run as a formula is neutralised, NaN cells are empty."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    for name, frame in sheets.items():
+        ws = wb.create_sheet(title=name[:31])
+        ws.append([neutralise_cell(str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            ws.append([neutralise_cell(_cell(v)) for v in row])
+    if notes:
+        ws = wb.create_sheet(title="notes")
+        for n in notes:
+            ws.append([neutralise_cell(n)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell(v):
+    v = plain(v)
+    if isinstance(v, (list, dict)):
+        return json.dumps(v)
+    return v
 
 
 def text_table(frame: pd.DataFrame, numeric=(), digits: dict | None = None) -> str:
@@ -86,7 +116,7 @@ def _entities(s: dict) -> str:
 
 def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
                       questions: bool = False) -> str:
-    """A :class:`scoring.compare.Comparison` (and optional cross-country tests) as text."""
+    """A :class:`scoring.comparison.Comparison` (and optional cross-country tests) as text."""
     s = dict(result.summary)
     if stats is not None:
         s.update(stats_summary(stats))
@@ -101,6 +131,14 @@ def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return to_csv(rows)
+    if fmt == "xlsx":
+        sheets = {"rows": rows, "summary": pd.DataFrame(
+            [{"key": k, "value": _cell(v)} for k, v in plain(s).items()])}
+        if not questions:
+            sheets["transitions"] = result.transitions.reset_index()
+        if stats is not None:
+            sheets["tests"] = stats
+        return to_xlsx(sheets, result.notes)
     lines = [
         f"{s['name']}: {s['from']} -> {s['to']} (scores on one scale: higher = freer)",
         f"{s['n']} {_entities(s)} in both editions: {s['declined']} declined, "
@@ -193,6 +231,9 @@ def format_result(frame: pd.DataFrame, fmt: str, *, title: list[str], summary: d
                            "rows": records(frame)}, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return to_csv(frame)
+    if fmt == "xlsx":
+        return to_xlsx({"rows": frame, "summary": pd.DataFrame(
+            [{"key": k, "value": _cell(v)} for k, v in plain(summary).items()])}, notes)
     lines = list(title) + [f"note: {n}" for n in notes] + [""]
     lines.append(text_table(frame, numeric=numeric, digits=digits))
     if source:

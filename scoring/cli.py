@@ -216,8 +216,10 @@ def _data_options(func):
         click.option("--include-territories", is_flag=True,
                      help="FIW: count territories too (default: countries only, as Freedom "
                           "House)."),
-        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
-                     default="table", show_default=True),
+        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+                     default="table", show_default=True,
+                     help="xlsx needs --output. CSV and xlsx neutralise text a spreadsheet "
+                          "would run as a formula."),
         click.option("--output", type=click.Path(dir_okay=False),
                      help="Write here instead of the terminal (atomically: all or nothing)."),
     ]
@@ -239,7 +241,9 @@ def _load(index, extra, data_edition, data_orientation, keep_flagged, output):
                           on_error="flag" if keep_flagged else "raise")
 
 
-def _emit(text: str, output) -> None:
+def _emit(text, output) -> None:
+    if isinstance(text, bytes) and not output:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if output:
         from ._output import write_atomic
 
@@ -304,7 +308,7 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
       scoring compare --index fiw --from 2021 --to 2022 --format json --output fiw.json
       scoring compare --from 2024 --to 2025 --data fotn2025.csv
     """
-    from .compare import compare as run
+    from .comparison import compare as run
     from .errors import ScoringError
 
     if window is None and from_edition is None:
@@ -602,7 +606,7 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
       scoring episodes --index fiw --country HUN --country POL
       scoring episodes --index fotn --series categories --cumulative 5 --format csv
     """
-    from .episodes import EpisodeRules, episodes
+    from .episode import EpisodeRules, episodes
     from .errors import ScoringError
 
     try:

@@ -179,7 +179,7 @@ def _write(out, index, from_edition, to_edition, data, formats, dpi, error_p, al
 def _draw(index, a, b, data, error_p, alpha) -> list[_Figure]:
     import matplotlib.pyplot as plt
 
-    from .compare import compare
+    from .comparison import compare
     from .methodology import load_methodology
     from .plotting import (change_bars, change_heatmap, dumbbell, forest, global_counts,
                            trajectories, transition_heatmap, volcano)

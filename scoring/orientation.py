@@ -56,24 +56,29 @@ def label_orientation(texts) -> tuple[str | None, str]:
     return None, ""
 
 
-def status_votes(group: pd.DataFrame, m: Methodology) -> dict[str, int]:
-    """Rows whose published status fits the total's band under one orientation only."""
-    votes = {HIGHER_IS_FREER: 0, LOWER_IS_FREER: 0}
-    if m.status.rule != "bands" or "status" not in group or m.status.component not in group:
-        return votes
+def _fits(frame: pd.DataFrame, m: Methodology) -> dict[str, np.ndarray]:
+    """Per row and orientation: does the published status fit the total's band?"""
+    n = len(frame)
+    fits = {HIGHER_IS_FREER: np.zeros(n, bool), LOWER_IS_FREER: np.zeros(n, bool)}
+    if m.status.rule != "bands" or "status" not in frame or m.status.component not in frame:
+        return fits
     comp = m.component(m.status.component)
-    total = group[comp.key].to_numpy(dtype=float)
-    status = group["status"].to_numpy(dtype=object)
-    fits = {}
-    for o in votes:
+    total = frame[comp.key].to_numpy(dtype=float)
+    status = frame["status"].to_numpy(dtype=object)
+    for o in fits:
         canon = total if o == HIGHER_IS_FREER else comp.min + comp.max - total
-        band = np.full(len(total), None, dtype=object)
+        band = np.full(n, None, dtype=object)
         for b in m.status.bands:
             band[(canon >= b.low) & (canon <= b.high)] = b.value
         fits[o] = pd.notna(status) & (band == status)
-    votes[HIGHER_IS_FREER] = int((fits[HIGHER_IS_FREER] & ~fits[LOWER_IS_FREER]).sum())
-    votes[LOWER_IS_FREER] = int((fits[LOWER_IS_FREER] & ~fits[HIGHER_IS_FREER]).sum())
-    return votes
+    return fits
+
+
+def status_votes(group: pd.DataFrame, m: Methodology) -> dict[str, int]:
+    """Rows whose published status fits the total's band under one orientation only."""
+    fits = _fits(group, m)
+    return {HIGHER_IS_FREER: int((fits[HIGHER_IS_FREER] & ~fits[LOWER_IS_FREER]).sum()),
+            LOWER_IS_FREER: int((fits[LOWER_IS_FREER] & ~fits[HIGHER_IS_FREER]).sum())}
 
 
 def _decide_from_votes(votes: dict[str, int]) -> str | None:
@@ -97,8 +102,15 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
     label, label_text = label_orientation(texts)
     result = frame.copy()
     chosen_by_edition = {}
-    for ed, group in frame.groupby("edition"):
-        votes = status_votes(group, m)
+    fits = _fits(frame, m)
+    tally = pd.DataFrame({
+        "edition": frame["edition"].to_numpy(dtype=float, na_value=np.nan),
+        HIGHER_IS_FREER: fits[HIGHER_IS_FREER] & ~fits[LOWER_IS_FREER],
+        LOWER_IS_FREER: fits[LOWER_IS_FREER] & ~fits[HIGHER_IS_FREER],
+    }).groupby("edition").sum()
+    for ed_float, counts in zip(tally.index, tally.itertuples(index=False)):
+        ed = int(ed_float)
+        votes = {HIGHER_IS_FREER: int(counts[0]), LOWER_IS_FREER: int(counts[1])}
         by_status = _decide_from_votes(votes)
         evidence = {}
         if stated is not None:
@@ -139,7 +151,8 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
             f"{where}: {len(chosen_by_edition)} editions read as "
             + ", ".join(sorted(set(chosen_by_edition.values())))]
     result["orientation"] = pd.array(
-        [chosen_by_edition.get(e) for e in frame["edition"].tolist()], dtype="str")
+        pd.Series(frame["edition"].to_numpy(dtype=float, na_value=np.nan)).map(
+            {float(k): v for k, v in chosen_by_edition.items()}).tolist(), dtype="str")
     # Rows whose edition is not a year (already a validation failure) take the file's scale
     # when every edition agrees on one; they are no evidence either way.
     no_edition = frame["edition"].isna()

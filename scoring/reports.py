@@ -1,4 +1,4 @@
-"""Freedom on the Net country reports (text) to the tidy score frame, repairing only what is certain.
+"""Freedom on the Net country reports (text) to the tidy score frame, repairing only the certain.
 
 A FOTN country report opens with a small score table: the two editions' statuses, the three
 category scores with their maxima ("Obstacles to Access (0-25)"), the total, and a note giving
@@ -27,7 +27,8 @@ import pandas as pd
 
 from .countries import to_iso3
 from .errors import OrientationError, ReadError, ValidationError
-from .methodology import HIGHER_IS_FREER, LOWER_IS_FREER, STATUS_LABELS, Methodology, load_methodology
+from .methodology import (HIGHER_IS_FREER, LOWER_IS_FREER, STATUS_LABELS, Methodology,
+                          load_methodology)
 from .orientation import label_orientation
 from .validation import FAILURE_COLUMNS, validate
 
@@ -232,6 +233,7 @@ class _Obs:
     evidence: str
     cells: tuple[_Cell | None, ...]
     status: tuple = ()  # status rows: per year (codes, exact, raw) or None
+    split: "_Obs | None" = None  # a label-only line: its label joined with the next line's numbers
 
 
 def _identify(line: _Line) -> tuple[frozenset, int, str]:
@@ -266,8 +268,7 @@ def _identify(line: _Line) -> tuple[frozenset, int, str]:
 class _Solution:
     values: dict
     status: str
-    status_how: str  # "read", "repaired", "inferred"
-    recomputed: str | None
+    recomputed: str | None  # the row computed from the sum, if any
     cost: int
 
 
@@ -302,7 +303,7 @@ def _year(ctx: _Context, assign: dict, status_obs: _Obs | None, k: int):
         lost = unknown[0]
         needed = [r for r in REPORT_ROWS if r != lost]
         if any(len(cands[r]) > 1 for r in needed):
-            return "ambiguous", (f"{year}: {lost} is lost and another number of the row is "
+            return "ambiguous", (f"{year}: {lost} is lost and another number of {year} is "
                                  "uncertain: nothing to recompute it from")
         if lost == "total" and st is None:
             return "ambiguous", (f"{year}: the total is lost and the status is unreadable: a "
@@ -326,11 +327,10 @@ def _year(ctx: _Context, assign: dict, status_obs: _Obs | None, k: int):
             continue
         band = ctx.m.status_for(values["total"], ctx.orientation)
         if st is None:
-            out.append(_Solution(values, band, "inferred", unknown[0] if unknown else None,
-                                 cost + 2))
+            out.append(_Solution(values, band, unknown[0] if unknown else None, cost + 2))
         elif band in st[0]:
-            out.append(_Solution(values, band, "read" if st[1] else "repaired",
-                                 unknown[0] if unknown else None, cost + (0 if st[1] else 1)))
+            out.append(_Solution(values, band, unknown[0] if unknown else None,
+                                 cost + (0 if st[1] else 1)))
     if not out:
         return "invalid", f"{year}: no reading satisfies the sum and the status band"
     return out
@@ -348,7 +348,8 @@ def _admissible(assign: dict, obs: list[_Obs]) -> bool:
 
     1. A line left out must be able to be a duplicate of a row that is read.
     2. A row is lost (no line, or no number in a year) only if no line left out that names it
-       could stand in its place and give the number.
+       could stand in its place and give the number, and a label-only line is not read alone
+       while the numbers split from it are left out.
     """
     used = {n for ob in assign.values() if ob is not None for n in ob.lines}
     present = {r for r, ob in assign.items() if ob is not None}
@@ -362,6 +363,10 @@ def _admissible(assign: dict, obs: list[_Obs]) -> bool:
         if chosen is None and fits:
             return False
         if chosen is not None:
+            # A label with no numbers is not read as a lost row while the numbers right under
+            # it are left out: that is a split row.
+            if chosen.split is not None and not used & set(chosen.split.lines[1:]):
+                return False
             for k, cell in enumerate(chosen.cells):
                 if cell.values is None and any(ob.cells[k].values is not None for ob in fits):
                     return False
@@ -412,6 +417,16 @@ def _solve(ctx: _Context, obs: list[_Obs], status_obs: list[_Obs]):
         key = (_key(assign), id(sob))
         if key not in cache:
             per_year, unsure = [], []
+            joined = [ob for ob in assign.values() if ob is not None and len(ob.lines) > 1]
+            lost = [r for r in REPORT_ROWS if assign[r] is None]
+            if joined and lost:
+                # The numbers under a label-only line may be its row's (a split row) or those of
+                # the lost row whose label vanished: the two readings swap numbers between rows
+                # and keep every sum, so nothing can decide.
+                cache[key] = ("ambiguous", [
+                    f"the numbers on line {joined[0].lines[-1]} may belong to the label on line "
+                    f"{joined[0].lines[0]} or to the lost {lost[0]} row"])
+                return cache[key]
             for k in range(len(ctx.years)):
                 res = _year(ctx, assign, sob, k)
                 if isinstance(res, tuple) and res[0] == "invalid":
@@ -528,8 +543,12 @@ def read_report(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
           lines (a recomputed value lists the lines it was computed from);
         - ``repairs``: list of dicts ``{field, year, line, read, inferred, why}``, one per
           damaged or duplicated piece the reader had to decide on;
-        - ``facts``: the header facts found (population, internet penetration and its year,
-          the yes/no flags, press freedom status and its year);
+        - ``facts``: the header facts found, as numbers, booleans and status codes:
+          ``population`` (persons), ``internet_penetration`` (percent) and
+          ``internet_penetration_year``, ``social_media_ict_apps_blocked``,
+          ``political_social_content_blocked``, ``bloggers_ict_users_arrested`` (bool),
+          ``press_freedom_status`` (F/PF/NF) and ``press_freedom_year``; a value that cannot be
+          read is kept as text, a label not listed here is kept under its own name;
         - ``notes``, ``failures``, ``columns``, ``row_kind`` (``"line"``).
 
     Raises
@@ -676,8 +695,9 @@ class _Report:
             counts = [len([t for t in ln.run if t]) for ln in region]
             n = min(max(counts, default=0), 2)
         if n not in (1, 2):
-            self.fail(f"no score table found after line {after} (no header years and no row "
-                      "of numbers)")
+            self.fail(f"line {self.header[0].no}: the header names {n} years; a report's table "
+                      "has one or two" if self.header else f"no score table found after line "
+                      f"{after} (no header years and no row of numbers)")
         self.n = n
 
     # -- years and edition
@@ -768,7 +788,7 @@ class _Report:
 
     # -- observations
     def _observations(self):
-        n, obs, status, used = self.n, [], [], set()
+        n, obs, status = self.n, [], []
         header_no = self.header[0].no if self.header else None
         for ln in self.region:
             if ln.no == header_no or ln.no == self.note_line or not ln.text.strip():
@@ -808,8 +828,9 @@ class _Report:
             ids, cost, why = _identify(ln)
             if not ids and not has_values:
                 if any(t.lower() in _MISSING for t in ln.run):
-                    self.notes.append(f"{self.source}: line {ln.no}: a stray "
-                                      f"{' '.join(t for t in ln.run if t)!r} with no label: ignored")
+                    stray = " ".join(t for t in ln.run if t)
+                    self.notes.append(f"{self.source}: line {ln.no}: a stray {stray!r} with no "
+                                      "label: ignored")
                 continue
             obs.append(_Obs((ln.no,), ln.text.strip(), ln.label, ids, cost, why, cells_))
         # A label with no numbers followed by numbers with no label is a split row, or a row
@@ -818,9 +839,10 @@ class _Report:
         for a, b in zip(obs, obs[1:]):
             if (a.ids and all(c.values is None for c in a.cells) and not b.ids and not b.label
                     and self._next_text_line(a.lines[0]) == b.lines[0]):
-                obs.append(_Obs(a.lines + b.lines, f"{a.text} / {b.text}", a.label, a.ids,
-                                a.cost + 1, a.evidence + f"; its numbers are on the next line "
-                                f"({b.lines[0]})", b.cells))
+                a.split = _Obs(a.lines + b.lines, f"{a.text} / {b.text}", a.label, a.ids,
+                               a.cost + 1, a.evidence + f"; its numbers are on the next line "
+                               f"({b.lines[0]})", b.cells)
+                obs.append(a.split)
         obs.sort(key=lambda o: o.lines)
         return obs, status
 
@@ -900,7 +922,7 @@ class _Report:
                     others = [q for q in REPORT_ROWS if q != r]
                     lines = sorted({n for q in others for n in assign[q].lines})
                     self.prov.setdefault(r, {})[year] = lines
-                    lost = ("its line is lost" if ob is None else
+                    lost = ("no line gives it (lost, or its label unreadable)" if ob is None else
                             f"its cell on line {ob.lines[-1]} is {cell.raw or 'blank'!r}")
                     check = (f"; the status read ({st}) agrees with its band" if r == "total"
                              else "; the total is read, not recomputed")
@@ -984,6 +1006,23 @@ class _Report:
         for ob in obs:
             if used & set(ob.lines):
                 continue
+            if not ob.ids:
+                if any(c.values is not None for c in ob.cells):
+                    shown = " / ".join(c.raw or "blank" for c in ob.cells)
+                    match = [r for i, r in enumerate(REPORT_ROWS)
+                             if _slot(assign, i)[0] < ob.lines[0] < _slot(assign, i)[1]
+                             and _agrees(ob.cells, answer, i)]
+                    if match:
+                        self.repair(match[0], None, ob.lines[0], ob.text,
+                                    f"the {match[0]} row's numbers: used only as a check",
+                                    "no readable label or maximum, so the line is not read as a "
+                                    f"row; its numbers ({shown}) equal those of the {match[0]} "
+                                    "row, where it stands")
+                    else:
+                        self.repair("table", None, ob.lines[0], ob.text, "not used",
+                                    "no readable label or maximum; its numbers match no row "
+                                    "around it")
+                continue
             rows = [r for r in REPORT_ROWS if r in ob.ids and r in chosen]
             if not rows:
                 continue
@@ -992,7 +1031,9 @@ class _Report:
                 for c, v in zip(ob.cells, (a[0][REPORT_ROWS.index(r)] for a in answer)))]
             r = (same or rows)[0]
             read = " / ".join(c.raw or "blank" for c in ob.cells)
-            if same:
+            if all(c.values is None for c in ob.cells):
+                why = f"{ob.evidence}; it has no numbers: a repeated label, not a second row"
+            elif same:
                 why = (f"{ob.evidence}; its numbers ({read}) are those of line "
                        f"{chosen[r].lines[-1]}: one row, not two")
             else:
@@ -1112,7 +1153,9 @@ def merge_report(frame: pd.DataFrame, report: pd.DataFrame, *,
     on_conflict : {"keep", "replace", "raise"}
         For a report row whose country and edition the frame already has and whose status,
         total or categories differ: keep the frame's row, replace its status, total and
-        categories (and source) with the report's, or raise :class:`ReportError`.
+        categories (and source) with the report's, or raise :class:`ReportError`. Blank cells
+        of the frame's row (a status a totals-only file lacks) are filled from the report
+        whatever the choice, and said so in ``notes``.
 
     Returns
     -------
@@ -1154,16 +1197,21 @@ def merge_report(frame: pd.DataFrame, report: pd.DataFrame, *,
             notes.append(f"{label}: added from {where}")
             continue
         i = same[0]
+        shared = [r for r in comps + ["status"] if r in base.columns]
+        blank = [r for r in shared if _blank(base.at[i, r]) and not _blank(row[r])]
+        for r in blank:
+            base.at[i, r] = row[r]
+        if blank:
+            notes.append(f"{label}: blank {', '.join(blank)} filled from the report ({where})")
         diffs = [f"{r}: frame {_fmt(base.at[i, r])}, report {_fmt(row[r])}"
-                 for r in comps + ["status"] if r in base.columns and not _equal(base.at[i, r],
-                                                                                 row[r])]
+                 for r in shared if not _equal(base.at[i, r], row[r])]
         if not diffs:
             notes.append(f"{label}: the report ({where}) agrees with the frame "
                          f"({base.at[i, 'source']} row {base.at[i, 'source_row']})")
             continue
         text = (f"{label}: the report ({where}) disagrees with the frame "
-                f"({base.at[i, 'source']} row {base.at[i, 'source_row']}) on {target or row['orientation']} "
-                f"values: " + "; ".join(diffs))
+                f"({base.at[i, 'source']} row {base.at[i, 'source_row']}) on "
+                f"{target or row['orientation']} values: " + "; ".join(diffs))
         if on_conflict == "raise":
             raise ReportError(text)
         if on_conflict == "replace":
@@ -1193,9 +1241,13 @@ def _shared(values):
     return found.pop() if len(found) == 1 else None
 
 
+def _blank(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
 def _equal(a, b) -> bool:
-    if (a is None or a != a) and (b is None or b != b):
-        return True
+    if _blank(a) or _blank(b):
+        return _blank(a) and _blank(b)
     try:
         return float(a) == float(b)
     except (TypeError, ValueError):

@@ -520,7 +520,7 @@ def _edition_arrays(side: pd.DataFrame, m: Methodology, edition: int, coarse: st
 
 def _selection(data, index, from_edition, to_edition, countries, include_territories):
     """compare()'s rows and notes, and the canonical score rows of both editions by iso3."""
-    from .compare import compare
+    from .comparison import compare
 
     m = index if isinstance(index, Methodology) else load_methodology(index)
     if data is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .compare import compare
+from .comparison import compare
 from .methodology import Methodology, load_methodology
 
 __all__ = ["largest_changes"]

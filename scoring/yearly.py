@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .compare import compare
+from .comparison import compare
 from .methodology import Methodology, load_methodology
 from .significance import sign_test
 

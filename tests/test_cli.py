@@ -314,3 +314,16 @@ def test_episodes_command(run):
     strict = json.loads(run("episodes", "--country", "RUS", "--cumulative", "40",
                             "--format", "json").stdout)
     assert strict["rows"] == []
+
+
+def test_public_names_are_functions_not_modules():
+    # A submodule named like a public function would replace it on import
+    # (`from scoring import compare` returning a module); the names must stay apart.
+    import types
+
+    import scoring
+    import scoring.comparison  # noqa: F401
+    import scoring.episode  # noqa: F401
+
+    for name in scoring.__all__:
+        assert not isinstance(getattr(scoring, name), types.ModuleType), name

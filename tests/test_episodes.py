@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.episodes import EPISODE_COLUMNS, EpisodeRules, episodes, find_episodes
+from scoring.episode import EPISODE_COLUMNS, EpisodeRules, episodes, find_episodes
 
 
 def series(values, start=2011, entity="X"):

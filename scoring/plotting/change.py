@@ -37,7 +37,7 @@ def change_bars(rows: pd.DataFrame, ax=None, *, categories=None, label: str = "c
     Parameters
     ----------
     rows : DataFrame
-        :attr:`scoring.compare.Comparison.rows` (``delta``, ``delta_<category>``,
+        :attr:`scoring.comparison.Comparison.rows` (``delta``, ``delta_<category>``,
         ``status_change``).
     categories : list of str, optional
         Category keys whose ``delta_<key>`` columns stack (default: every ``delta_*`` column

@@ -1,0 +1,70 @@
+"""Reading, validating and comparing a 1,000,000-row tidy score file: time and peak memory.
+
+    python benchmarks/bench_million_rows.py [--rows 1000000]
+
+Writes a synthetic FOTN-shaped CSV (ISO3, edition, status, three categories, total; every row
+valid), then in a fresh process reads it with ``scoring.read_scores`` (every rule checked) and
+compares two of its editions; prints wall time and the peak resident memory of that process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def make(path: Path, n: int) -> None:
+    rng = np.random.default_rng(0)
+    a, b, c = rng.integers(0, 26, n), rng.integers(0, 36, n), rng.integers(0, 41, n)
+    total = a + b + c
+    status = np.where(total >= 70, "F", np.where(total >= 40, "PF", "NF"))
+    codes = np.array(["KEN", "EST", "CHN", "BRA", "IND", "RUS", "USA", "DEU", "FRA", "JPN"])
+    iso = codes[np.arange(n) % len(codes)]
+    edition = 2025 + np.arange(n) // len(codes)
+    buf = io.StringIO()
+    np.savetxt(buf, np.column_stack([iso, edition, status, a, b, c, total]), fmt="%s",
+               delimiter=",")
+    path.write_text("ISO3,Edition,Status,A,B,C,Total\n" + buf.getvalue())
+
+
+def measure(path: str) -> None:
+    from scoring import compare, read_scores
+
+    start = time.perf_counter()
+    frame = read_scores(path, "fotn", on_error="flag", orientation="higher-is-freer")
+    read = time.perf_counter() - start
+    result = compare(frame, index="fotn", from_edition=2025, to_edition=2026)
+    both = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"rows {len(frame):,}; failures {len(frame.attrs['failures'])}; compared "
+          f"{result.summary['n']}")
+    print(f"read + validate {read:.1f} s; read + validate + compare {both:.1f} s; "
+          f"peak memory {peak_mb:,.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "million.csv"
+        make(path, args.rows)
+        print(f"file: {path.stat().st_size / 1e6:.0f} MB, {args.rows:,} rows")
+        # A fresh process, so that the peak memory is the reader's alone.
+        subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True)
+
+
+if __name__ == "__main__":
+    main()
