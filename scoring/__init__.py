@@ -36,6 +36,8 @@ _API = {
     "long_series": "series",
     "country_trends": "series",
     "list_datasets": "registry",
+    "load_sources": "registry",
+    "build_figures": "figures",
     "load_methodology": "methodology",
     "available_methodologies": "methodology",
     "Methodology": "methodology",

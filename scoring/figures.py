@@ -56,6 +56,11 @@ def _versions() -> dict:
     return out
 
 
+def _count(n, word: str) -> str:
+    n = int(n)
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -106,9 +111,8 @@ def build_figures(
                          f"{', '.join(formats) or 'none'}")
     if not isinstance(dpi, int) or not 50 <= dpi <= 1200:
         raise ValueError(f"dpi must be a whole number from 50 to 1200; got {dpi!r}")
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
+    # No backend switch: figures are saved with savefig, which works under any backend, and a
+    # notebook's inline display must survive a call to this function.
     import matplotlib.pyplot as plt
 
     from .plotting.style import publication_style
@@ -227,8 +231,9 @@ def _draw(index, a, b, data, error_p, alpha) -> list[_Figure]:
         f"{len(changed)} of {s['n']} countries whose score changed, stacked by category. "
         f"{s['declined']} declined and {s['improved']} improved; the largest decline was "
         f"{worst['country']} ({worst['delta']:+.0f}) and the largest improvement "
-        f"{best['country']} ({best['delta']:+.0f}). {int(robust['robust'].sum())} changes are "
-        f"robust to re-scoring ({model}).",
+        f"{best['country']} ({best['delta']:+.0f}). {_count(robust['robust'].sum(), 'change')} "
+        f"{'is' if int(robust['robust'].sum()) == 1 else 'are'} robust to re-scoring "
+        f"({model}).",
         f"Change in score, {a} to {b}"))
 
     ax = dumbbell(rows, bands=bands, highlight=flags, from_label=str(a), to_label=str(b))
@@ -312,7 +317,8 @@ def _draw(index, a, b, data, error_p, alpha) -> list[_Figure]:
                                 hist_source), counts,
         f"Bar chart of the number of countries whose {m.name} total declined (below the axis) "
         f"and improved (above) between successive editions {first}\u2013{b}. Declines "
-        f"outnumbered improvements in the last {run['run']} pair(s)"
-        f"{' at least' if run['at_least'] else ''}: {run['stopped_by']}.",
+        f"outnumbered improvements in each of the last {_count(run['run'], 'pair')} of "
+        f"editions{'; the run may be longer' if run['at_least'] else ''} "
+        f"({run['stopped_by']}).",
         f"Countries that declined and improved, {first}\u2013{b}"))
     return figs

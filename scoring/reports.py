@@ -234,6 +234,7 @@ class _Obs:
     cells: tuple[_Cell | None, ...]
     status: tuple = ()  # status rows: per year (codes, exact, raw) or None
     split: "_Obs | None" = None  # a label-only line: its label joined with the next line's numbers
+    bare: bool = False  # no number-like token at all (a label-only line, not unreadable numbers)
 
 
 def _identify(line: _Line) -> tuple[frozenset, int, str]:
@@ -832,12 +833,13 @@ class _Report:
                     self.notes.append(f"{self.source}: line {ln.no}: a stray {stray!r} with no "
                                       "label: ignored")
                 continue
-            obs.append(_Obs((ln.no,), ln.text.strip(), ln.label, ids, cost, why, cells_))
+            obs.append(_Obs((ln.no,), ln.text.strip(), ln.label, ids, cost, why, cells_,
+                            bare=not any(t and t.lower() not in _MISSING for t in ln.run)))
         # A label with no numbers followed by numbers with no label is a split row, or a row
         # that lost its numbers next to one that lost its label. Both readings stay open and
         # the constraints choose (when both fit, the table is refused).
         for a, b in zip(obs, obs[1:]):
-            if (a.ids and all(c.values is None for c in a.cells) and not b.ids and not b.label
+            if (a.ids and a.bare and not b.ids and not b.label
                     and self._next_text_line(a.lines[0]) == b.lines[0]):
                 a.split = _Obs(a.lines + b.lines, f"{a.text} / {b.text}", a.label, a.ids,
                                a.cost + 1, a.evidence + f"; its numbers are on the next line "

@@ -81,6 +81,15 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     eds = rows["edition"].to_numpy(dtype=float, na_value=np.nan)
     source_row = rows["source_row"].to_numpy()
     present = [c for c in m.components if c.key in rows.columns]
+    # Which components each row's source published: a read file says (attrs "present");
+    # a merged table (load_dataset) holds rows from sources with different columns, and a
+    # component no row of a source has a value for was not published by that source.
+    from_source = None
+    if "present" not in frame.attrs and "source" in rows.columns:
+        published = rows.groupby("source")[[c.key for c in present]].agg(
+            lambda s: s.notna().any())
+        from_source = {c.key: rows["source"].map(published[c.key]).fillna(False).to_numpy(
+            dtype=bool) for c in present}
     cols = {name: rows[name].to_numpy(dtype=object) for name in
             ("source", "country", "iso3", "edition") if name in rows.columns}
 
@@ -122,7 +131,8 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     for c in present:
         v = values[c.key]
         nan = np.isnan(v)
-        add(nan & ~skip[c.key] & app[c.key], c.key, "missing_value", v,
+        in_source = from_source[c.key] if from_source is not None else True
+        add(nan & ~skip[c.key] & app[c.key] & in_source, c.key, "missing_value", v,
             f"a score {c.min}-{c.max}")
         add(~nan & ~app[c.key], c.key, "not_applicable", v,
             f"blank or N/A: {c.key} is not used in this edition ({c.note or 'see methodology'})")

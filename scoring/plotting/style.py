@@ -70,9 +70,20 @@ RC = {
 
 @contextmanager
 def publication_style(**overrides):
-    """Context manager applying :data:`RC` (and any overrides) to figures made inside it."""
-    with mpl.rc_context({**RC, **overrides}):
+    """Context manager applying :data:`RC` (and any overrides) to figures made inside it.
+
+    rcParams names contain dots, so pass overrides as ``**{"font.size": 9}``. On exit every
+    parameter is restored except the backend and interactive mode, which a notebook's inline
+    display may have set up inside the block and must keep.
+    """
+    saved = mpl.rcParams.copy()
+    try:
+        mpl.rcParams.update({**RC, **overrides})
         yield
+    finally:
+        keep = {k: mpl.rcParams[k] for k in ("backend", "interactive")}
+        with_keep = {k: v for k, v in saved.items() if k not in keep}
+        mpl.rcParams.update(with_keep)
 
 
 def status_label(code: str) -> str:
