@@ -6,38 +6,14 @@ Only formatting lives here: no statistics, no file reading.
 from __future__ import annotations
 
 import json
-import math
 
-import numpy as np
 import pandas as pd
 
+from ._json import plain, records
 from ._output import neutralise_cell
 
 __all__ = ["text_table", "to_csv", "to_xlsx", "plain", "records", "format_comparison",
            "format_result"]
-
-
-def plain(v):
-    """A value as JSON has it: NaN and NA as None, whole floats as int, numpy as Python."""
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, (float, np.floating)):
-        if math.isnan(v):
-            return None
-        return int(v) if float(v).is_integer() else float(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
-    if isinstance(v, dict):
-        return {k: plain(x) for k, x in v.items()}
-    return v
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
 def to_csv(frame: pd.DataFrame) -> str:

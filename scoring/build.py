@@ -9,7 +9,8 @@ against it on the canonical scale, and writes:
   ``source``/``source_row``, broken rules in ``flags``);
 - ``findings.csv``: every validation failure of every source;
 - ``disagreements.csv``: every cell where two sources differ, and every row one source has in an
-  edition the other covers but does not.
+  edition the other covers but does not;
+- ``repairs.csv``: every repair the report parser made to a country report's OCR damage.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from .methodology import load_methodology
 from .readers import ID_COLUMNS, read_scores
 from .registry import datasets_dir, list_datasets, load_sources, sha256_of
 
-__all__ = ["BuildReport", "build_datasets", "check_sources", "DISAGREEMENT_COLUMNS"]
+__all__ = ["BuildReport", "build_datasets", "check_sources", "DISAGREEMENT_COLUMNS",
+           "REPAIR_COLUMNS"]
+
+#: Columns of repairs.csv: every OCR repair the report parser made, with its reason.
+REPAIR_COLUMNS = ["source", "field", "year", "line", "read", "inferred", "why"]
 
 DISAGREEMENT_COLUMNS = ["index", "edition", "iso3", "country", "column", "kept_source",
                         "kept_row", "kept_value", "other_source", "other_row", "other_value",
@@ -43,6 +48,7 @@ class BuildReport:
     rows: dict[str, int] = field(default_factory=dict)
     findings: pd.DataFrame | None = None
     disagreements: pd.DataFrame | None = None
+    repairs: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -83,15 +89,22 @@ def build_datasets(root: Path | None = None, out: Path | None = None) -> BuildRe
     out.mkdir(parents=True, exist_ok=True)
     sources = check_sources(root)
     report = BuildReport()
-    findings, disagreements = [], []
+    findings, disagreements, repairs = [], [], []
     for entry in list_datasets(root):
         m = load_methodology(entry["index"])
         frames = []
         for s in sorted((s for s in sources if s["index"] == entry["index"]
                          and s.get("read", True)), key=lambda s: s["rank"]):
-            frame = read_scores(root / s["file"], m, edition=s.get("edition"),
-                                orientation=s.get("orientation"), sheet=s.get("sheet"),
-                                on_error="flag")
+            if s.get("reader", "table") == "report":
+                from .reports import read_report
+
+                frame = read_report(root / s["file"], on_error="flag")
+                repairs.extend({"source": s["file"].removeprefix("raw/"), **r}
+                               for r in frame.attrs.get("repairs", []))
+            else:
+                frame = read_scores(root / s["file"], m, edition=s.get("edition"),
+                                    orientation=s.get("orientation"), sheet=s.get("sheet"),
+                                    on_error="flag")
             frame["source"] = s["file"].removeprefix("raw/") + (
                 f" [sheet {s['sheet']}]" if s.get("sheet") else "")
             frame.attrs["failures"]["source"] = frame["source"].iloc[0]
@@ -108,8 +121,10 @@ def build_datasets(root: Path | None = None, out: Path | None = None) -> BuildRe
         report.rows[entry["name"]] = len(table)
     report.findings = pd.concat(findings, ignore_index=True)
     report.disagreements = pd.concat(disagreements, ignore_index=True)
+    report.repairs = pd.DataFrame(repairs, columns=REPAIR_COLUMNS)
     for name, frame in (("findings.csv", report.findings),
-                        ("disagreements.csv", report.disagreements)):
+                        ("disagreements.csv", report.disagreements),
+                        ("repairs.csv", report.repairs)):
         _write_csv_atomic(frame, out / name)
         report.written.append(out / name)
     return report

@@ -10,7 +10,6 @@ Exit codes: 0 success; 1 the data failed validation or could not be read as scor
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
@@ -191,6 +190,74 @@ def validate(file, index, edition, orientation, sheet, fmt):
     rows = failures["row"].nunique()
     raise DataFailure(f"{file}: {len(failures)} validation failure"
                       f"{'s' if len(failures) != 1 else ''} on {rows} of {len(frame)} rows")
+
+
+# -- ingest-report ----------------------------------------------------------------------------
+@main.command("ingest-report", epilog=_EXIT_HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="csv gives the rows in the tidy form every reader "
+              "returns, ready for --data.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write here instead of the terminal (atomically).")
+@click.option("--keep-flagged", is_flag=True,
+              help="Keep rows that break a rule (flagged) instead of stopping.")
+def ingest_report(file, fmt, output, keep_flagged):
+    """Scores from a Freedom on the Net country report's text, OCR damage included.
+
+    Reads the country, the edition and both years of the report's score table (categories,
+    total, status), the scale note that fixes the orientation and the header facts. A damaged
+    label or number is repaired only when the table's own constraints (category order and
+    maxima, totals = sum of categories, status within its band, the header years) leave one
+    answer, and every repair is listed; otherwise the command stops and names what is missing.
+    The rows can be added to any comparison with --data.
+
+    \b
+    Examples:
+      scoring ingest-report datasets/raw/FOTN2015_Kazakhstan.txt
+      scoring ingest-report report.txt --format csv --output kaz.csv
+      scoring compare --from 2014 --to 2015 --data datasets/raw/FOTN2015_Kazakhstan.txt
+    """
+    from .errors import ScoringError
+    from .reports import read_report
+
+    if output and _same(output, file):
+        raise click.UsageError(f"--output {output} is the input file; choose another path")
+    try:
+        frame = read_report(file, on_error="flag" if keep_flagged else "raise")
+    except (ScoringError, ValueError) as exc:
+        raise _fail_from(exc) from None
+    repairs = frame.attrs.get("repairs", [])
+    facts = frame.attrs.get("facts", {})
+    notes = frame.attrs.get("notes", [])
+    rows = frame.drop(columns=[c for c in frame.columns if frame[c].isna().all()])
+    if fmt == "json":
+        text = json.dumps({"rows": _format.records(rows), "repairs": _format.plain(repairs),
+                           "facts": _format.plain(facts), "notes": notes,
+                           "provenance": _format.plain(frame.attrs.get("provenance", {}))},
+                          indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        text = _format.to_csv(rows)
+    else:
+        edition = frame.attrs.get("report_edition")
+        lines = [f"{file}: Freedom on the Net {edition} report, {rows['country'].iloc[0]} "
+                 f"({rows['iso3'].iloc[0]}); scores as published ({rows['orientation'].iloc[0]})",
+                 ""]
+        lines.append(_format.text_table(rows[[c for c in ("edition", "status", "access",
+                                                          "content", "rights", "total",
+                                                          "source_row", "flags")
+                                              if c in rows]],
+                                        numeric=["edition", "access", "content", "rights",
+                                                 "total", "source_row"]))
+        if facts:
+            lines += ["", "facts: " + "; ".join(f"{k} {v}" for k, v in facts.items())]
+        lines += ["", f"repairs ({len(repairs)}):"]
+        lines += [f"  line {r.get('line')}: {r.get('field')}"
+                  f"{' ' + str(r['year']) if r.get('year') else ''}: read {r.get('read')!r} -> "
+                  f"{r.get('inferred')} ({r.get('why')})" for r in repairs] or ["  none"]
+        lines += [f"note: {n}" for n in notes]
+        text = "\n".join(lines) + "\n"
+    _emit(text, output)
 
 
 # -- compare and significance: shared options ---------------------------------------------------

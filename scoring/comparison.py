@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,20 +43,9 @@ class Comparison:
 
     def to_dict(self) -> dict:
         """JSON-ready: ``{"summary": ..., "notes": [...], "rows": [...]}``, NaN as None."""
-        rows = [{k: _plain(v) for k, v in r.items()} for r in self.rows.to_dict("records")]
-        return {"summary": self.summary, "notes": self.notes, "rows": rows}
+        from ._json import records
 
-
-def _plain(v):
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, (float, np.floating)):
-        if math.isnan(v):
-            return None
-        return int(v) if float(v).is_integer() else float(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
+        return {"summary": self.summary, "notes": self.notes, "rows": records(self.rows)}
 
 
 def compare(
@@ -216,7 +204,6 @@ def compare(
         out[f"{k}_to"] = after.loc[both, k] if k in after.columns else np.nan
     for k in cats:
         out[f"share_{k}"] = out[f"delta_{k}"] / m.component(k).max
-    qkeys = [q.key for q in m.questions]
     questions = question_changes(before, after, m)
     out["delta_questions"] = questions.groupby("iso3")["delta"].sum().reindex(out.index)
     if cats:

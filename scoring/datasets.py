@@ -71,7 +71,9 @@ def add_user_files(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Add a user's own score files to a dataset for one analysis.
 
-    Each file is read and validated by :func:`scoring.read_scores` (``on_error`` as there).
+    Each file is read and validated by :func:`scoring.read_scores` (``on_error`` as there);
+    for FOTN, a text file that is a country report (title "FREEDOM ON THE NET <year>") is read
+    by :func:`scoring.read_report` instead.
     Its rows replace rows of ``data`` with the same entity and edition; the notes say how many.
 
     Returns
@@ -83,8 +85,16 @@ def add_user_files(
 
     notes = []
     for path in paths:
-        mine = read_scores(path, index, edition=edition, orientation=orientation,
-                           on_error=on_error)
+        if index == "fotn" and _looks_like_report(path):
+            from .reports import read_report
+
+            mine = read_report(path, on_error=on_error)
+            notes.append(f"{path}: read as a Freedom on the Net country report "
+                         f"({len(mine.attrs['repairs'])} OCR repairs, listed by "
+                         "`scoring ingest-report`)")
+        else:
+            mine = read_scores(path, index, edition=edition, orientation=orientation,
+                               on_error=on_error)
         n_bad = len(mine.attrs["failures"])
         if n_bad:
             notes.append(f"{path}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
@@ -97,3 +107,20 @@ def add_user_files(
                          "country and edition")
         data = pd.concat([data.drop(index=replaced.index), mine], ignore_index=True)
     return data, notes
+
+
+def _looks_like_report(path) -> bool:
+    """A text file whose first lines carry a FOTN report title."""
+    import re
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        head = p.read_bytes()[:2000]
+    except OSError:
+        return False
+    if head.startswith(b"PK") or b"\x00" in head:
+        return False
+    text = head.decode("utf-8", "replace")
+    return bool(re.search(r"FREEDOM\s+ON\s+THE\s+NET\s+\d{4}", text, re.IGNORECASE)) and \
+        "," not in text.splitlines()[0]

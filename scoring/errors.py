@@ -6,6 +6,7 @@ __all__ = [
     "ScoringError",
     "MethodologyError",
     "ReadError",
+    "ReportError",
     "OrientationError",
     "ValidationError",
     "DatasetError",
@@ -22,6 +23,10 @@ class MethodologyError(ScoringError):
 
 class ReadError(ScoringError):
     """A score file cannot be read as a table of scores (format, header, columns)."""
+
+
+class ReportError(ReadError):
+    """A report's score table cannot be read unambiguously: what is missing or ambiguous."""
 
 
 class OrientationError(ScoringError):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .countries import to_iso3
-from .errors import OrientationError, ReadError, ValidationError
+from .errors import OrientationError, ReportError, ValidationError
 from .methodology import (HIGHER_IS_FREER, LOWER_IS_FREER, STATUS_LABELS, Methodology,
                           load_methodology)
 from .orientation import label_orientation
@@ -59,9 +59,6 @@ _LABEL_TOLERANCE = 0.35
 # More value combinations than this cannot be decided by one sum per year: refuse.
 _MAX_COMBINATIONS = 20000
 
-
-class ReportError(ReadError):
-    """A report's score table cannot be read unambiguously: what is missing or ambiguous."""
 
 
 # -- small readers ------------------------------------------------------------------------------

@@ -327,3 +327,24 @@ def test_public_names_are_functions_not_modules():
 
     for name in scoring.__all__:
         assert not isinstance(getattr(scoring, name), types.ModuleType), name
+
+
+def test_ingest_report(run, tmp_path):
+    report = RAW / "FOTN2015_Kazakhstan.txt"
+    table = run("ingest-report", report)
+    assert table.exit_code == 0
+    assert re.search(r"2014\s+PF\s+15\s+23\s+22\s+60\s+7", table.output)
+    assert "repairs (3):" in table.output and "Vieletiene of Lleer Dishte" in table.output
+    out = tmp_path / "kaz.csv"
+    assert run("ingest-report", report, "--format", "csv", "--output", out).exit_code == 0
+    assert out.read_text().splitlines()[0].startswith("index,edition,iso3,country,status")
+    doc = json.loads(run("ingest-report", report, "--format", "json").stdout)
+    assert doc["facts"]["press_freedom_status"] == "NF" and len(doc["repairs"]) == 3
+    broken = tmp_path / "broken.txt"
+    broken.write_text(report.read_text().replace("TOTAL* (0-100)\t60\t61", "TOTAL* (0-100)")
+                      .replace("Limits on Content (0-35)\t23\t23", "Limits on Content (0-35)"))
+    refused = run("ingest-report", broken)
+    assert refused.exit_code == 1 and "broken.txt" in refused.output
+    # One command from a report to a comparison.
+    cmp = run("compare", "--from", "2014", "--to", "2015", "--data", report, "--country", "KAZ")
+    assert cmp.exit_code == 0 and "read as a Freedom on the Net country report" in cmp.output

@@ -20,7 +20,8 @@ def rebuilt(tmp_path_factory):
     return out, build_datasets(ROOT, out)
 
 
-@pytest.mark.parametrize("name", ["fotn.csv", "fiw.csv", "findings.csv", "disagreements.csv"])
+@pytest.mark.parametrize("name", ["fotn.csv", "fiw.csv", "findings.csv", "disagreements.csv",
+                                  "repairs.csv"])
 def test_rebuild_reproduces_the_committed_tables(rebuilt, name):
     out, _ = rebuilt
     assert (out / name).read_bytes() == (ROOT / name).read_bytes(), (
@@ -83,12 +84,17 @@ def test_fotn_panel_per_edition():
     assert not fotn.duplicated(["iso3", "edition"]).any()
 
 
-def test_kazakhstan_2014_comes_from_the_report_with_provenance():
+def test_kazakhstan_2014_comes_from_the_report_with_provenance(rebuilt):
     fotn = load_dataset("fotn")
     row = fotn[(fotn["iso3"] == "KAZ") & (fotn["edition"] == 2014)].iloc[0]
     assert (row["access"], row["content"], row["rights"], row["total"]) == (15, 23, 22, 60)
     assert row["status"] == "PF" and row["orientation"] == "lower-is-freer"
-    assert row["source"] == "FOTN2015_Kazakhstan_score_table.csv"
+    # Read by the report parser: the score table starts on line 7 of the report's text.
+    assert row["source"] == "FOTN2015_Kazakhstan.txt" and row["source_row"] == 7
+    _, report = rebuilt
+    repairs = report.repairs
+    assert set(repairs["line"]) == {9, 10, 13}  # the OCR ghosts it had to decide about
+    assert (repairs["source"] == "FOTN2015_Kazakhstan.txt").all()
 
 
 def test_golden_rows_as_published():
