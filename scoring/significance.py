@@ -548,6 +548,7 @@ DIRECTION_COLUMNS = [
 ]
 #: The ``group`` label of units whose ``by`` value is missing.
 MISSING_GROUP = "(missing)"
+_STATUS_ORDER = ["F", "PF", "NF"]
 
 
 def _group_seed(seed: int, by: str, label: str) -> int:
@@ -608,7 +609,7 @@ def direction_tests(frame: pd.DataFrame, *, value: str = "delta", by: str | None
         Column of changes (default ``"delta"``: change of the total, higher-is-freer, so
         negative = decline). A NaN raises ``ValueError`` naming how many and which rows.
     by : str, optional
-        Column to group by (``"region"``, ``"status_from"``...): one row per value, sorted,
+        Column to group by (``"region"``, ``"status_from"``...): one row per value, sorted (statuses F, PF, NF from most to least free),
         after the row for all units. Missing values form their own group, ``"(missing)"``,
         last; they are never dropped.
     zero_method, wilcoxon_method
@@ -704,6 +705,9 @@ def direction_tests(frame: pd.DataFrame, *, value: str = "delta", by: str | None
             present = sorted(present)
         except TypeError:
             present = sorted(present, key=str)
+        if set(present) <= set(_STATUS_ORDER):
+            # Statuses read best from most to least free, not alphabetically.
+            present = sorted(present, key=_STATUS_ORDER.index)
         groups = [(str(k), (keys == k).to_numpy() & ~absent) for k in present]
         if absent.any():
             groups.append((MISSING_GROUP, absent))

@@ -531,7 +531,7 @@ def test_fotn_2023_2024_real_data(fotn_rows):
 
 def test_fotn_2023_2024_by_status(fotn_rows):
     out = direction_tests(fotn_rows, by="status_from", n_resamples=B)
-    assert out["group"].tolist() == ["all", "F", "NF", "PF"]
+    assert out["group"].tolist() == ["all", "F", "PF", "NF"]  # statuses, freest first
     groups = out.iloc[1:]
     assert groups["n"].sum() == 70
     assert groups["declined"].sum() == 27 and groups["improved"].sum() == 18
