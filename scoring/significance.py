@@ -609,8 +609,8 @@ def direction_tests(frame: pd.DataFrame, *, value: str = "delta", by: str | None
         Column of changes (default ``"delta"``: change of the total, higher-is-freer, so
         negative = decline). A NaN raises ``ValueError`` naming how many and which rows.
     by : str, optional
-        Column to group by (``"region"``, ``"status_from"``...): one row per value, sorted (statuses F, PF, NF from most to least free),
-        after the row for all units. Missing values form their own group, ``"(missing)"``,
+        Column to group by (``"region"``, ``"status_from"``...): one row per value, sorted
+        (statuses from most to least free: F, PF, NF), after the row for all units. Missing values form their own group, ``"(missing)"``,
         last; they are never dropped.
     zero_method, wilcoxon_method
         Passed to :func:`wilcoxon_test` (``zero_method``, ``method``).
