@@ -10,7 +10,7 @@ import pandas as pd
 from .errors import ScoringError
 from .decompose import question_changes, ranks, status_distances, transition_matrix
 from .harmonize import to_canonical
-from .methodology import LOWER_IS_FREER, STATUS_LABELS, Methodology, load_methodology
+from .methodology import LOWER_IS_FREER, Methodology, load_methodology
 from .regions import fiw_regions
 
 __all__ = ["Comparison", "compare"]
@@ -287,7 +287,3 @@ def compare(
     transitions = transition_matrix(out["status_from"], out["status_to"])
     questions = questions[questions["iso3"].isin(out["iso3"])].reset_index(drop=True)
     return Comparison(out, summary, notes, questions=questions, transitions=transitions)
-
-
-def status_label(code: str | None) -> str:
-    return STATUS_LABELS.get(code, "") if isinstance(code, str) else ""

@@ -9,7 +9,6 @@ on (column ``orientation``); :func:`scoring.harmonize.to_canonical` converts.
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
@@ -450,25 +449,3 @@ def _to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bad[idx[~finite & ~marker.to_numpy()]] = True
     empty = np.isnan(values) & ~bad
     return values, bad, empty
-
-
-def _as_number(v):
-    """A cell as int/float, None when blank or "N/A", or the stripped text when not a number."""
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return None if (isinstance(v, float) and math.isnan(v)) else v
-    text = str(v).strip()
-    if text.lower() in _MISSING or text.lower() in _NOT_APPLICABLE:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        x = float(text)
-    except ValueError:
-        return text
-    return text if math.isnan(x) or math.isinf(x) else x
