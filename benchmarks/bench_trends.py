@@ -27,7 +27,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scoring.trends import trend_tests  # noqa: E402
+from scoring.inference.trends import trend_tests  # noqa: E402
 
 TOLERANCE = 1e-9
 

@@ -32,7 +32,7 @@ def raw_frame(raw_dir):
 
     The frames are shared between tests: do not modify them (copy first).
     """
-    from scoring.readers import read_scores
+    from scoring.ingest.readers import read_scores
 
     cache = {}
 

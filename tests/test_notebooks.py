@@ -25,8 +25,8 @@ EXPECTED = (
 )
 
 #: Modules below ``scoring`` a notebook may import from: the plotting package and its style
-#: module, and ``scoring.figures`` (``build_figures``, the function behind ``scoring figures``).
-PUBLIC_MODULES = {"scoring", "scoring.plotting", "scoring.plotting.style", "scoring.figures"}
+#: module, and ``scoring.publish.figures`` (``build_figures``, the function behind ``scoring figures``).
+PUBLIC_MODULES = {"scoring", "scoring.plotting", "scoring.plotting.style", "scoring.publish.figures"}
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -96,7 +96,7 @@ def _public_names() -> dict[str, set[str]]:
         "scoring": set(scoring.__all__) | {"plotting", "figures"},
         "scoring.plotting": set(scoring.plotting.__all__) | {"style"},
         "scoring.plotting.style": set(scoring.plotting.style.__all__),
-        "scoring.figures": {"build_figures"},
+        "scoring.publish.figures": {"build_figures"},
     }
 
 

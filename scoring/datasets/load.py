@@ -1,0 +1,126 @@
+"""Load the bundled tidy tables (see ``datasets/registry.toml``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import DatasetError
+from ..ingest.harmonize import to_canonical
+from ..methodology import load_methodology
+from ..ingest.readers import ID_COLUMNS
+from .registry import dataset_entry, datasets_dir
+
+__all__ = ["load_dataset", "add_user_files"]
+
+_TEXT = ID_COLUMNS + ["region", "ct", "source", "flags"]
+
+
+def load_dataset(name: str = "fotn", *, canonical: bool = False) -> pd.DataFrame:
+    """A bundled tidy table: one row per entity and edition, values as published.
+
+    Parameters
+    ----------
+    name : {"fotn", "fiw"}
+        A dataset of the registry (``scoring datasets`` lists them).
+    canonical : bool
+        Convert every row to the higher-is-freer scale (:func:`scoring.to_canonical`).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`scoring.read_scores` (``index, edition, iso3, country, status,
+        orientation``, FIW ``region`` and ``ct``, one column per component, ``source``,
+        ``source_row``, ``flags``). A blank component means the source of that row did not
+        publish it (FOTN 2011-2014, 2016, 2017, 2019 have totals only); a blank status likewise.
+        ``attrs["citation"]`` holds the registry's citation.
+
+    Examples
+    --------
+    >>> fotn = load_dataset("fotn", canonical=True)
+    >>> fotn.query("iso3 == 'KAZ' and edition == 2015")[["access", "content", "rights",
+    ...                                                   "total"]].iloc[0].tolist()
+    [11.0, 12.0, 16.0, 39.0]
+    """
+    entry = dataset_entry(name)
+    path = datasets_dir() / entry["file"]
+    if not path.exists():
+        raise DatasetError(f"{path}: missing; rebuild it with `scoring datasets build`")
+    m = load_methodology(entry["index"])
+    head = pd.read_csv(path, nrows=0).columns
+    dtypes = {c: "str" for c in head if c in _TEXT}
+    dtypes.update({c: "float64" for c in head if c in m.keys})
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False,
+                        na_values={c: [""] for c in head})
+    frame["edition"] = frame["edition"].astype("Int64")
+    frame["flags"] = frame["flags"].fillna("")
+    if canonical:
+        frame = to_canonical(frame, m)
+    frame.attrs["citation"] = entry["citation"]
+    frame.attrs["dataset"] = name
+    return frame
+
+
+def add_user_files(
+    data: pd.DataFrame,
+    paths,
+    *,
+    index: str,
+    edition: int | None = None,
+    orientation: str | None = None,
+    on_error: str = "raise",
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add a user's own score files to a dataset for one analysis.
+
+    Each file is read and validated by :func:`scoring.read_scores` (``on_error`` as there);
+    for FOTN, a text file that is a country report (title "FREEDOM ON THE NET <year>") is read
+    by :func:`scoring.read_report` instead.
+    Its rows replace rows of ``data`` with the same entity and edition; the notes say how many.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The combined rows and a note per file that replaced rows or kept flagged rows.
+    """
+    from ..ingest.readers import read_scores
+
+    notes = []
+    for path in paths:
+        if index == "fotn" and _looks_like_report(path):
+            from ..ingest.reports import read_report
+
+            mine = read_report(path, on_error=on_error)
+            notes.append(f"{path}: read as a Freedom on the Net country report "
+                         f"({len(mine.attrs['repairs'])} OCR repairs, listed by "
+                         "`scoring ingest-report`)")
+        else:
+            mine = read_scores(path, index, edition=edition, orientation=orientation,
+                               on_error=on_error)
+        n_bad = len(mine.attrs["failures"])
+        if n_bad:
+            notes.append(f"{path}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
+                         "(flagged rows used as published); `scoring validate` lists them")
+        mine.attrs = {}
+        key = set(zip(mine["iso3"], mine["edition"]))
+        replaced = data[[k in key for k in zip(data["iso3"], data["edition"])]]
+        if len(replaced):
+            notes.append(f"{path}: {len(replaced)} rows replace bundled rows of the same "
+                         "country and edition")
+        data = pd.concat([data.drop(index=replaced.index), mine], ignore_index=True)
+    return data, notes
+
+
+def _looks_like_report(path) -> bool:
+    """A text file whose first lines carry a FOTN report title."""
+    import re
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        head = p.read_bytes()[:2000]
+    except OSError:
+        return False
+    if head.startswith(b"PK") or b"\x00" in head:
+        return False
+    text = head.decode("utf-8", "replace")
+    return bool(re.search(r"FREEDOM\s+ON\s+THE\s+NET\s+\d{4}", text, re.IGNORECASE)) and \
+        "," not in text.splitlines()[0]

@@ -1,0 +1,451 @@
+"""Score files to one tidy, validated frame: ``read_scores`` is the single public entry point.
+
+A reader finds the header row, maps the many spellings of a column to the methodology's
+component keys, normalises statuses, maps names to ISO3, takes the scale direction from the
+user, a label in the file or status consistency, and hands the result to validation. It never
+changes a published value: the frame holds what the file says, on the scale the file says it
+on (column ``orientation``); :func:`scoring.harmonize.to_canonical` converts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import orientation as _orientation
+from .table import RawTable, load_tables
+from .countries import name_for, to_iso3
+from ..errors import ReadError, ValidationError
+from ..methodology import ORIENTATIONS, Methodology, load_methodology
+from .validation import FAILURE_COLUMNS, failure, validate
+
+__all__ = ["read_scores", "ID_COLUMNS", "STATUS_SPELLINGS"]
+
+#: Columns every score frame carries before the component columns.
+ID_COLUMNS = ["index", "edition", "iso3", "country", "status", "orientation"]
+#: Columns every score frame carries after them.
+TRAILING_COLUMNS = ["source", "source_row", "flags"]
+
+#: Status spellings, normalised (lowercase, words only), to the status code.
+STATUS_SPELLINGS = {
+    "f": "F", "free": "F",
+    "pf": "PF", "partly free": "PF", "partially free": "PF", "partlyfree": "PF",
+    "nf": "NF", "not free": "NF", "notfree": "NF",
+}
+
+# Roles that are not score components, with the header spellings that name them.
+_ROLES = {
+    "country": ["country", "country territory", "country or territory", "name", "country name",
+                "territory", "state"],
+    "iso3": ["iso3", "iso", "iso 3", "iso code", "iso3 code", "country code", "code",
+             "iso alpha 3", "alpha 3"],
+    "edition": ["edition", "year", "survey edition", "report year", "fotn edition"],
+    "status": ["status", "internet freedom status", "freedom status", "fotn status"],
+    "region": ["region"],
+    "ct": ["c t", "country territory flag", "ct"],
+    "indicator": ["indicator", "indicator name", "series"],
+}
+_NOT_APPLICABLE = {"n/a", "na", "n.a.", "not applicable"}
+_MISSING = {"", "-", "--", "\u2013", "..", "nan", "none", "null"}
+
+
+def _norm(text) -> str:
+    return re.sub(r"[^0-9a-z]+", " ", str(text).lower()).strip()
+
+
+def read_scores(
+    path: str | Path,
+    index: str | Methodology = "fotn",
+    *,
+    edition: int | None = None,
+    orientation: str | None = None,
+    sheet: str | None = None,
+    on_error: str = "raise",
+) -> pd.DataFrame:
+    """Read a score file (CSV, JSON or xlsx) into a validated frame, one row per entity-edition.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. CSV with a comma, semicolon, tab or pipe delimiter; JSON (a list of records,
+        or an object holding one); xlsx (the sheet whose header is recognised, or ``sheet``).
+        UTF-8 with or without a byte-order mark.
+    index : str or Methodology
+        ``"fotn"``, ``"fiw"`` or a loaded methodology.
+    edition : int, optional
+        The edition, required when the file has no edition column and no header names one.
+        When the file has an edition column, only rows of this edition are kept (and a note
+        says how many others were left out).
+    orientation : {"higher-is-freer", "lower-is-freer"}, optional
+        The scale the file is on. When omitted it comes from a label in the file or from the
+        consistency of statuses with totals; when given, that evidence must not contradict it.
+    sheet : str, optional
+        xlsx only: the sheet to read.
+    on_error : {"raise", "flag"}
+        What to do with rows that fail validation: ``"raise"`` a :class:`ValidationError`
+        holding every failure; ``"flag"`` keep them, name their rules in column ``flags`` and
+        put the failure table in ``frame.attrs["failures"]``. Nothing is ever dropped or fixed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``index, edition, iso3, country, status, orientation``, then one float column
+        per component found in the file (methodology key: ``total``, ``access``, ``A1``...;
+        FIW also ``region``, ``ct``), then ``source`` (file name), ``source_row`` (row number
+        as a user sees it in the file: CSV line, spreadsheet row, JSON record) and ``flags``.
+        Values are as published; ``orientation`` says on which scale.
+        ``attrs``: ``failures`` (DataFrame), ``notes`` (list of str), ``columns`` (component
+        key to the file's header), ``row_kind``.
+
+    Raises
+    ------
+    ReadError
+        The file cannot be read as a score table (named, with what was expected).
+    OrientationError
+        The scale cannot be decided or the evidence contradicts ``orientation``.
+    ValidationError
+        ``on_error="raise"`` and any row breaks a rule; ``.failures`` lists all of them.
+
+    Examples
+    --------
+    >>> frame = read_scores("datasets/raw/FOTN_2023_Country_Score_Data.csv")  # doctest: +SKIP
+    """
+    m = index if isinstance(index, Methodology) else load_methodology(index)
+    if orientation is not None and orientation not in ORIENTATIONS:
+        raise ValueError(f"orientation must be one of {', '.join(ORIENTATIONS)}; "
+                         f"got {orientation!r}")
+    if on_error not in ("raise", "flag"):
+        raise ValueError(f"on_error must be 'raise' or 'flag'; got {on_error!r}")
+    path = Path(path)
+    table, header_at, mapping, hint = _pick_table(load_tables(path, sheet), m, path)
+    frame, failures, notes = _frame(table, header_at, mapping, m, edition, hint)
+    frame = _orientation.settle(frame, m, stated=orientation, texts=table.texts + [
+        " ".join(str(c) for c in row if c is not None) for row in table.head[:header_at]],
+        where=table.where, notes=notes)
+    frame.attrs["columns"] = {role: str(table.head[header_at][j]) for j, role in mapping.items()}
+    failures = pd.concat([f for f in (failures, validate(frame, m)) if len(f)] or
+                         [pd.DataFrame(columns=FAILURE_COLUMNS)], ignore_index=True)
+    failures = failures.sort_values("row", kind="stable").reset_index(drop=True)
+    if table.formulas and len(failures):
+        # Say when a failing value was computed by a spreadsheet formula: the formula is
+        # usually the mistake.
+        column_of = {str(table.head[header_at][j]): j for j in mapping}
+        failures["found"] = [
+            f"{found} (cached value of ={formula})" if formula else found
+            for found, formula in zip(failures["found"], (
+                table.formulas.get(row, {}).get(column_of.get(col))
+                for row, col in zip(failures["row"], failures["column"])))]
+    frame.attrs.update(failures=failures, notes=notes, row_kind=table.row_kind)
+    if len(failures) and on_error == "raise":
+        raise ValidationError(failures, table.where)
+    flags = failures.groupby("row")["rule"].agg(lambda s: ";".join(dict.fromkeys(s))).to_dict()
+    frame["flags"] = pd.array([flags.get(r, "") for r in frame["source_row"].tolist()],
+                              dtype="str")
+    return frame
+
+
+# -- header and columns -------------------------------------------------------------------------
+def _aliases(m: Methodology) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for role, names in _ROLES.items():
+        for n in names:
+            out[_norm(n)] = role
+    for c in m.components:
+        for name in (c.key, c.code, c.label, *c.aliases):
+            if name:
+                out.setdefault(_norm(name), c.key)
+    return out
+
+
+def _match(header, aliases: dict[str, str], m: Methodology) -> tuple[str | None, int | None]:
+    """Role or component key for a header cell, and an edition the header names, if any."""
+    if header is None:
+        return None, None
+    text = _norm(header)
+    if text in aliases:
+        return aliases[text], None
+    # '"Freedom on the Net 2018" Total Score': the index's name and an edition, then the column.
+    prefix = re.match(rf"^{re.escape(_norm(m.name))} (\d{{4}}) (.+)$", text)
+    if prefix and prefix.group(2) in aliases:
+        return aliases[prefix.group(2)], int(prefix.group(1))
+    return None, None
+
+
+def _pick_table(tables: list[RawTable], m: Methodology, path: Path):
+    """The table and header row that name an entity column and at least one score column."""
+    aliases = _aliases(m)
+    component_keys = set(m.keys)
+    best = None
+    for t in tables:
+        candidates = [0] if t.header_known else range(len(t.head))
+        for i in candidates:
+            row = t.head[i]
+            matches = [_match(h, aliases, m) for h in row]
+            roles = [r for r, _ in matches]
+            if not ({"country", "iso3"} & set(roles)) or not component_keys & set(roles):
+                continue
+            score = sum(r is not None for r in roles)
+            if best is None or score > best[0]:
+                best = (score, t, i, row, matches)
+            break  # the first header-like row of a table is its header
+    if best is None:
+        names = ", ".join(sorted({c.label for c in m.categories} | {m.total.label}))
+        raise ReadError(
+            f"{path.name}: no header row found: expected a country (or ISO3) column and at "
+            f"least one {m.name} score column ({names}) in the first 30 rows"
+        )
+    _, table, at, row, matches = best
+    _refuse_other_index(row, m, table.where)
+    mapping: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    hints = {y for _, y in matches if y is not None}
+    for j, (role, _) in enumerate(matches):
+        if role is None:
+            if row[j] is not None:
+                table.notes.append(f"{table.where}: column {row[j]!r} is not a {m.name} "
+                                   "column and was not read")
+            continue
+        if role in seen:
+            raise ReadError(f"{table.where}: columns {row[seen[role]]!r} and {row[j]!r} both "
+                            f"give {role!r}; keep one")
+        seen[role] = j
+        mapping[j] = role
+    if len(hints) > 1:
+        raise ReadError(f"{table.where}: the header names several editions "
+                        f"({', '.join(map(str, sorted(hints)))})")
+    return table, at, mapping, hints.pop() if hints else None
+
+
+def _refuse_other_index(header, m: Methodology, where: str) -> None:
+    """Stop when another index's methodology recognises more of the header than ``m`` does.
+
+    Column names such as "A", "B", "C" and "Total" exist in several indices; a FOTN file read
+    as FIW would otherwise turn into hundreds of range and sum failures instead of one clear
+    message.
+    """
+    from ..methodology import available_methodologies
+
+    def count(meth):
+        aliases = _aliases(meth)
+        return sum(1 for h in header if _match(h, aliases, meth)[0] in meth.keys)
+
+    own = count(m)
+    for key in available_methodologies():
+        other = load_methodology(key)
+        if other.key == m.key:
+            continue
+        theirs = count(other)
+        if theirs > own:
+            raise ReadError(f"{where}: this looks like a {other.name} file, not {m.name}: "
+                            f"{theirs} of its score columns are {other.name} columns, {own} are "
+                            f"{m.name} columns; read it with index={other.key!r} "
+                            f"(--index {other.key})")
+
+
+# -- cells to a frame ---------------------------------------------------------------------------
+def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
+           edition: int | None, hint: int | None):
+    header = table.head[at]
+    headers = {role: str(header[j]) for j, role in mapping.items()}
+    notes = list(table.notes)
+    body, numbers = table.body(at)
+    if body.empty:
+        raise ReadError(f"{table.where}: the header is on {table.row_kind} "
+                        f"{table.head_numbers[at]} but no data rows follow it")
+    n_rows = len(body)
+    blank = pd.Series([None] * n_rows, dtype=object)
+    columns = {role: (body[j] if j in body.columns else blank) for j, role in mapping.items()}
+    fails: list[dict] = []
+
+    def fail(rows, role, rule, found, expected, country=None, ed=None):
+        """Failures at positions ``rows`` (found/country/ed: arrays over all rows or None)."""
+        for i in np.flatnonzero(rows) if isinstance(rows, np.ndarray) else rows:
+            fails.append(failure(table.where, int(numbers[i]),
+                                 None if country is None else country[i], None,
+                                 None if ed is None else ed[i], headers.get(role, role), rule,
+                                 found[i] if found is not None else None, expected))
+
+    # Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
+    # name might stand: a "name" column holding only indicator names is the indicator column.
+    known_ind = {_norm(n) for n in m.indicator_names}
+    if "country" in columns and "iso3" in columns and "indicator" not in columns:
+        values = {_norm(v) for v in columns["country"].dropna().unique()}
+        if values and values <= known_ind:
+            columns["indicator"] = columns.pop("country")
+            headers["indicator"] = headers.pop("country")
+            mapping.update({j: "indicator" for j, r in mapping.items() if r == "country"})
+    if "indicator" in columns:
+        names = {str(v) for v in columns.pop("indicator").dropna().unique()}
+        unknown = sorted(n for n in names if _norm(n) not in known_ind)
+        if unknown:
+            raise ReadError(f"{table.where}: column {headers['indicator']!r} holds indicators "
+                            f"other than {m.name}: {', '.join(unknown[:5])}")
+
+    # Editions.
+    if "edition" in columns:
+        raw_ed = columns["edition"].to_numpy(dtype=object)
+        values, bad, empty = _to_numbers(columns["edition"])
+        not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
+            np.nan_to_num(values))))
+        fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
+        eds = np.where(not_year, np.nan, values)
+        if edition is not None:
+            keep = eds == edition
+            if not keep.any():
+                found = sorted({int(e) for e in eds if e == e})
+                raise ReadError(f"{table.where}: no rows of edition {edition}; the file has "
+                                f"{', '.join(map(str, found))}")
+            if not keep.all():
+                notes.append(f"{table.where}: {int((~keep).sum())} rows of other editions "
+                             f"left out (edition={edition} asked for)")
+            kept_rows = set(numbers[keep].tolist())
+            fails = [f for f in fails if f["row"] in kept_rows]
+            columns = {k: v[keep].reset_index(drop=True) for k, v in columns.items()}
+            numbers = numbers[keep]
+            eds = eds[keep]
+            n_rows = int(keep.sum())
+    else:
+        chosen = edition if edition is not None else hint
+        if chosen is None:
+            raise ReadError(f"{table.where}: no edition column and none named in the header; "
+                            "say which edition the file holds (edition=..., --edition)")
+        if edition is not None and hint is not None and edition != hint:
+            raise ReadError(f"{table.where}: edition {edition} was asked for but the header "
+                            f"says {hint}")
+        eds = np.full(n_rows, float(chosen))
+        notes.append(f"{table.where}: edition {chosen} "
+                     f"{'as given' if edition is not None else 'from the header'}")
+    ed_list = [None if e != e else int(e) for e in eds]
+
+    out = pd.DataFrame({"index": m.key, "edition": pd.array(ed_list, dtype="Int64")})
+
+    # Entities: each distinct name or code is looked up once.
+    names_raw = columns.get("country")
+    codes_raw = columns.get("iso3")
+    iso = np.full(n_rows, None, dtype=object)
+    shown = np.full(n_rows, None, dtype=object)
+    if names_raw is not None:
+        text = names_raw.map(lambda v: None if v is None or v != v else str(v).strip())
+        shown = text.to_numpy(dtype=object)
+    if codes_raw is not None:
+        code_text = codes_raw.map(lambda v: None if v is None or v != v else str(v).strip())
+        lookup = {c: (to_iso3(c) if re.fullmatch(r"[A-Za-z]{3}", c) else None)
+                  for c in code_text.dropna().unique()}
+        iso = code_text.map(lookup).to_numpy(dtype=object)
+        has = code_text.notna().to_numpy()
+        unknown = has & pd.isna(iso)
+        fail(unknown, "iso3", "unknown_country", code_text.to_numpy(dtype=object),
+             "an ISO 3166-1 alpha-3 code", ed=ed_list)
+        missing_code = ~has
+    else:
+        missing_code = np.ones(n_rows, dtype=bool)
+    if names_raw is not None:
+        lookup = {n: to_iso3(n) for n in pd.unique(shown[missing_code & pd.notna(shown)])}
+        by_name = np.array([lookup.get(n) if n is not None else None for n in shown],
+                           dtype=object)
+        use = missing_code & pd.notna(shown)
+        iso[use] = by_name[use]
+        unknown = use & pd.isna(by_name)
+        for i in np.flatnonzero(unknown):
+            fails.append(failure(table.where, int(numbers[i]), shown[i], None, ed_list[i],
+                                 headers["country"], "unknown_country", shown[i],
+                                 _country_expected(shown[i])))
+    nobody = missing_code & pd.isna(shown)
+    role = "country" if "country" in columns else "iso3"
+    fail(nobody, role, "missing_value", None, "a country name or code", ed=ed_list)
+    iso = np.array([c if isinstance(c, str) else None for c in iso], dtype=object)
+    names_out = [s if s is not None else (name_for(c) if c is not None else None)
+                 for s, c in zip(shown, iso)]
+    out["iso3"] = pd.array(list(iso), dtype="str")
+    out["country"] = pd.array(names_out, dtype="str")
+
+    # Status.
+    statuses = np.full(n_rows, None, dtype=object)
+    if "status" in columns:
+        raw = columns["status"].to_numpy(dtype=object)
+        lookup = {v: STATUS_SPELLINGS.get(_norm(v)) for v in pd.unique(raw)
+                  if v is not None and v == v}
+        statuses = np.array([lookup.get(v) if v is not None and v == v else None for v in raw],
+                            dtype=object)
+        bad = np.array([v is not None and v == v for v in raw]) & pd.isna(statuses)
+        fail(bad, "status", "unknown_status", raw, "Free / Partly Free / Not Free (F/PF/NF)",
+             country=names_out, ed=ed_list)
+    out["status"] = pd.array(list(statuses), dtype="str")
+    out["orientation"] = pd.array([None] * n_rows, dtype="str")
+
+    # Components, as numbers.
+    unparsed: set[tuple[int, str]] = set()
+    for c in m.components:
+        if c.key not in columns:
+            continue
+        values, bad, _ = _to_numbers(columns[c.key])
+        if bad.any():
+            raw = columns[c.key].to_numpy(dtype=object)
+            fail(bad, c.key, "not_a_number", [_strip(v) for v in raw],
+                 f"a whole number {c.min}-{c.max}", country=names_out, ed=ed_list)
+            unparsed.update((int(numbers[i]), c.key) for i in np.flatnonzero(bad))
+        out[c.key] = values
+    for role in ("region", "ct"):
+        if role in columns:
+            out[role] = pd.array([None if v is None or v != v else str(v).strip()
+                                  for v in columns[role]], dtype="str")
+    out["source"] = table.where
+    out["source_row"] = np.asarray(numbers, dtype=int)
+    out.attrs["present"] = [c.key for c in m.components if c.key in columns]
+    out.attrs["unparsed"] = unparsed
+    failures = pd.DataFrame(fails, columns=FAILURE_COLUMNS)
+    if len(failures):
+        failures["iso3"] = failures["row"].map(dict(zip(out["source_row"], out["iso3"])))
+    return out, failures, notes
+
+
+def _strip(v):
+    return v.strip() if isinstance(v, str) else v
+
+
+def _country_expected(name: str) -> str:
+    from .countries import suggest
+
+    hint = suggest(name)
+    base = "a country or territory name the alias table or ISO 3166 knows"
+    return f"{base}; did you mean {', '.join(map(repr, hint))}?" if hint else base
+
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def _to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A column of raw cells as floats, the cells that are text but not numbers, and blanks.
+
+    Numbers pass; text is stripped and parsed ("14 " is 14; "1,5", a decimal comma, is 1.5);
+    blanks and "N/A"-like markers are NaN and not failures (validation decides whether the
+    component applies); booleans and other text are failures. Vectorised: a clean numeric
+    column never goes through Python.
+    """
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        bad = np.isinf(values)
+        return np.where(bad, np.nan, values), bad, np.isnan(values) & ~bad
+    obj = series.astype(object)
+    is_bool = obj.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
+                     and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+    values = np.full(len(obj), np.nan)
+    if is_num.any():
+        values[is_num] = obj[is_num].astype(float).to_numpy()
+    is_text = ~is_num & ~is_bool & obj.notna().to_numpy()
+    text = obj[is_text].astype(str).str.strip()
+    lowered = text.str.lower()
+    marker = lowered.isin(_MISSING | _NOT_APPLICABLE)
+    text = text.where(~text.str.match(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
+    parsed = pd.to_numeric(text.where(~marker), errors="coerce").to_numpy(dtype=float)
+    finite = np.isfinite(parsed)
+    idx = np.flatnonzero(is_text)
+    values[idx[finite]] = parsed[finite]
+    bad = is_bool.copy()
+    bad[idx[~finite & ~marker.to_numpy()]] = True
+    empty = np.isnan(values) & ~bad
+    return values, bad, empty

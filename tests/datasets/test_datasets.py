@@ -1,0 +1,143 @@
+"""The bundled datasets: provenance checks, reproducible build, and what the sources hold."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from scoring import load_dataset
+from scoring.datasets.build import build_datasets, check_sources
+from scoring.errors import DatasetError
+from scoring.datasets.registry import datasets_dir, list_datasets, load_sources, sha256_of
+
+ROOT = Path(__file__).resolve().parents[2] / "datasets"
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    out = tmp_path_factory.mktemp("built")
+    return out, build_datasets(ROOT, out)
+
+
+@pytest.mark.parametrize("name", ["fotn.csv", "fiw.csv", "findings.csv", "disagreements.csv",
+                                  "repairs.csv"])
+def test_rebuild_reproduces_the_committed_tables(rebuilt, name):
+    out, _ = rebuilt
+    assert (out / name).read_bytes() == (ROOT / name).read_bytes(), (
+        f"datasets/{name} is stale: run `scoring datasets build` and commit the result")
+
+
+def test_every_raw_file_is_listed_with_its_checksum():
+    sources = load_sources(ROOT)
+    listed = {s["file"] for s in sources}
+    on_disk = {f"raw/{p.name}" for p in (ROOT / "raw").iterdir()}
+    assert listed == on_disk
+    for s in sources:
+        assert sha256_of(ROOT / s["file"]) == s["sha256"]
+        assert s["repository"] and s["path"] and s["scale"] and s["content"]
+
+
+def test_a_changed_raw_file_stops_the_build(tmp_path):
+    root = tmp_path / "datasets"
+    shutil.copytree(ROOT, root)
+    target = root / "raw" / "FOTN_2023_Country_Score_Data.csv"
+    target.write_bytes(target.read_bytes().replace(b"Angola,2023,PF,2", b"Angola,2023,PF,3"))
+    with pytest.raises(DatasetError, match="FOTN_2023_Country_Score_Data.csv: sha256 is"):
+        check_sources(root)
+    with pytest.raises(DatasetError):
+        build_datasets(root)
+
+
+def test_findings_are_exactly_the_real_problems(rebuilt):
+    _, report = rebuilt
+    got = {(r.iso3, r.edition, r.column, r.rule) for r in report.findings.itertuples()}
+    assert got == {
+        # FOTN 2015 (freedom_house_2015.json): 8 + 7 + 11 = 26, total published 27.
+        ("ZAF", 2015, "Total_score", "sum"),
+        # FIW06-23 sheet: Kosovo 2006/2007 PR cells hold a formula with the signs of Add Q and
+        # Add A swapped (=H+I+J+K-L), 2007's CL formula adds G and PR, and the published PF
+        # contradicts ratings 6/5 (mean 5.5 = Not Free).
+        ("XKX", 2006, "PR", "sum"), ("XKX", 2007, "PR", "sum"), ("XKX", 2007, "CL", "sum"),
+        ("XKX", 2006, "Status", "status"), ("XKX", 2007, "Status", "status"),
+    }
+
+
+def test_sources_agree_where_they_overlap(rebuilt):
+    _, report = rebuilt
+    d = report.disagreements
+    # No value differs between overlapping sources (FIW 2013-2023 in both workbooks; FOTN 2015
+    # and 2018 totals also in DA2I; Kazakhstan 2015 in the report and the 2015 file) ...
+    assert not (d["kind"].str.startswith("value differs")).any()
+    # ... but DA2I's 2018 rows lack two countries the Freedom House sheet has.
+    missing = d[d["kind"].str.startswith("row missing")]
+    assert set(zip(missing["edition"], missing["iso3"])) == {(2018, "AGO"), (2018, "ARG")}
+
+
+def test_fotn_panel_per_edition():
+    fotn = load_dataset("fotn")
+    counts = fotn.groupby("edition").size().to_dict()
+    # Countries assessed (METHODOLOGY.md): 37 (2011), 47 (2012), 60 (2013), 65 (2014-2018),
+    # 70 (2023), 72 (2024).
+    assert counts == {2011: 37, 2012: 47, 2013: 60, 2014: 65, 2015: 65, 2016: 65, 2017: 65,
+                      2018: 65, 2019: 65, 2023: 70, 2024: 72}
+    assert not fotn.duplicated(["iso3", "edition"]).any()
+
+
+def test_kazakhstan_2014_comes_from_the_report_with_provenance(rebuilt):
+    fotn = load_dataset("fotn")
+    row = fotn[(fotn["iso3"] == "KAZ") & (fotn["edition"] == 2014)].iloc[0]
+    assert (row["access"], row["content"], row["rights"], row["total"]) == (15, 23, 22, 60)
+    assert row["status"] == "PF" and row["orientation"] == "lower-is-freer"
+    # Read by the report parser: the score table starts on line 7 of the report's text.
+    assert row["source"] == "FOTN2015_Kazakhstan.txt" and row["source_row"] == 7
+    _, report = rebuilt
+    repairs = report.repairs
+    assert set(repairs["line"]) == {9, 10, 13}  # the OCR ghosts it had to decide about
+    assert (repairs["source"] == "FOTN2015_Kazakhstan.txt").all()
+
+
+def test_golden_rows_as_published():
+    fotn = load_dataset("fotn")
+    kaz = fotn[(fotn["iso3"] == "KAZ") & (fotn["edition"] == 2015)].iloc[0]
+    assert (kaz["access"], kaz["content"], kaz["rights"], kaz["total"]) == (14, 23, 24, 61)
+    assert kaz["status"] == "NF" and kaz["orientation"] == "lower-is-freer"
+    canon = load_dataset("fotn", canonical=True)
+    kaz = canon[(canon["iso3"] == "KAZ") & (canon["edition"] == 2015)].iloc[0]
+    assert (kaz["access"], kaz["content"], kaz["rights"], kaz["total"]) == (11, 12, 16, 39)
+
+
+def test_fiw_table():
+    fiw = load_dataset("fiw")
+    assert sorted(fiw["edition"].unique()) == list(range(2006, 2025))
+    assert set(fiw["ct"]) == {"c", "t"}
+    assert fiw.groupby("edition").size().min() >= 206
+    assert not fiw.duplicated(["iso3", "edition"]).any()
+    nam = fiw[(fiw["iso3"] == "NAM")]  # Namibia's ISO2 "NA" must not become a missing value
+    assert len(nam) == 19 and nam["country"].eq("Namibia").all()
+    # Editions 2013-2024 come from the all-data workbook (indicators); earlier ones from the
+    # aggregate workbook (subcategories only).
+    assert fiw.loc[fiw["edition"] >= 2013, "A1"].notna().all()
+    assert fiw.loc[fiw["edition"] < 2013, "A1"].isna().all()
+    assert (fiw["pr"] == fiw[["A", "B", "C"]].sum(axis=1) - fiw["addq"]
+            + fiw["adda"].fillna(0)).sum() == len(fiw) - 2  # Kosovo 2006 and 2007
+
+
+def test_registry_and_location(monkeypatch, tmp_path):
+    names = [e["name"] for e in list_datasets()]
+    assert names == ["fotn", "fiw"]
+    assert datasets_dir() == ROOT
+    monkeypatch.setenv("SCORING_DATASETS", str(tmp_path))
+    with pytest.raises(DatasetError, match="bundled datasets not found"):
+        datasets_dir()
+
+
+def test_validate_on_the_bundled_tables_finds_only_the_real_problems():
+    # A merged table holds rows from sources with different columns: a component a source
+    # never published is not a missing value (found by the notebooks' author).
+    from scoring import load_methodology, validate
+
+    fotn = validate(load_dataset("fotn"), load_methodology("fotn"))
+    assert list(zip(fotn["iso3"], fotn["edition"], fotn["rule"])) == [("ZAF", 2015, "sum")]
+    fiw = validate(load_dataset("fiw"), load_methodology("fiw"))
+    assert set(fiw["iso3"]) == {"XKX"} and len(fiw) == 5

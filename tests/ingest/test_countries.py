@@ -1,0 +1,166 @@
+"""Country names to ISO3: every name in the real files resolves, exactly, and nothing is guessed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+
+import openpyxl
+import pytest
+
+from scoring.ingest.countries import ALIASES, USER_ASSIGNED, name_for, to_iso3
+
+
+def _xlsx_names(path, sheet, header_row, name_col="Country", edition_col=None):
+    """(edition, name) pairs read straight from a sheet, independent of the reader."""
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = list(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    header = list(rows[header_row - 1])
+    ni = header.index(name_col)
+    ei = header.index(edition_col) if edition_col else None
+    return [(r[ei] if ei is not None else None, r[ni]) for r in rows[header_row:]
+            if r and r[ni] is not None]
+
+
+def _names_by_file(raw_dir):
+    out = {}
+    with open(raw_dir / "FOTN_2023_Country_Score_Data.csv", encoding="utf-8-sig",
+              newline="") as fh:
+        out["FOTN_2023_Country_Score_Data.csv"] = [(r["Edition"], r["Country"])
+                                                   for r in csv.DictReader(fh)]
+    records = json.loads((raw_dir / "freedom_house_2015.json").read_text(encoding="utf-8"))
+    out["freedom_house_2015.json"] = [(2015, r["Country"]) for r in records]
+    out["FOTN24_Country_Score_Data.xlsx"] = _xlsx_names(
+        raw_dir / "FOTN24_Country_Score_Data.xlsx", "FOTN 2024 score data", 2,
+        edition_col="Edition")
+    out["FINAL_DATA_FOTN2018_TOTAL_and_CATEGORY_SCORES.xlsx"] = [
+        (2018, n) for _, n in _xlsx_names(
+            raw_dir / "FINAL_DATA_FOTN2018_TOTAL_and_CATEGORY_SCORES.xlsx", "2018", 1)]
+    out["All_data_FIW_2013-2024.xlsx"] = _xlsx_names(
+        raw_dir / "All_data_FIW_2013-2024.xlsx", "FIW13-24", 2, "Country/Territory", "Edition")
+    agg = raw_dir / "Aggregate_Category_and_Subcategory_Scores_FIW_2003-2023.xlsx"
+    out["FIW06-23"] = _xlsx_names(agg, "FIW06-23", 1, "Country/Territory", "Edition")
+    out["FIW03-05"] = [(2003, n) for _, n in _xlsx_names(agg, "FIW03-05", 1,
+                                                         "Country/Territory")]
+    return out
+
+
+@pytest.fixture(scope="module")
+def names_by_file(raw_dir):
+    return _names_by_file(raw_dir)
+
+
+EXPECTED_COUNTS = {
+    "FOTN_2023_Country_Score_Data.csv": 70,
+    "freedom_house_2015.json": 65,
+    "FOTN24_Country_Score_Data.xlsx": 72,
+    "FINAL_DATA_FOTN2018_TOTAL_and_CATEGORY_SCORES.xlsx": 65,
+    "All_data_FIW_2013-2024.xlsx": 2515,
+    "FIW06-23": 3759,
+}
+
+
+def test_names_were_read_from_every_file(names_by_file):
+    for name, n in EXPECTED_COUNTS.items():
+        assert len(names_by_file[name]) == n, name
+    assert len(names_by_file["FIW03-05"]) > 190
+
+
+def test_every_name_in_every_real_file_has_an_iso3(names_by_file):
+    unknown = {(f, n) for f, pairs in names_by_file.items() for _, n in pairs
+               if to_iso3(n) is None}
+    assert unknown == set()
+    codes = {to_iso3(n) for pairs in names_by_file.values() for _, n in pairs}
+    assert all(re.fullmatch(r"[A-Z]{3}", c) for c in codes)
+
+
+def test_distinct_names_in_one_edition_never_share_a_code(names_by_file):
+    """Niger and Nigeria (or any two entities) must not collapse onto one code."""
+    for f, pairs in names_by_file.items():
+        seen = defaultdict(set)
+        for ed, n in pairs:
+            seen[(ed, to_iso3(n))].add(n.strip())
+        clashes = {k: v for k, v in seen.items() if len(v) > 1}
+        assert clashes == {}, f
+
+
+def test_da2i_codes_are_iso3_and_resolve_to_themselves(raw_dir):
+    with open(raw_dir / "DA2I_FotN_totals_2011-2019.csv", newline="") as fh:
+        codes = {r["ISO3"] for r in csv.DictReader(fh)}
+    assert len(codes) > 60
+    assert {c for c in codes if to_iso3(c) != c} == set()
+
+
+def test_real_files_hold_the_tricky_names(names_by_file):
+    every = {n for pairs in names_by_file.values() for _, n in pairs}
+    for name in ("Niger", "Nigeria", "Gambia, The", "Kosovo", "Serbia and Montenegro",
+                 "St. Lucia", "Micronesia"):
+        assert name in every, name
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Niger", "NER"),
+    ("Nigeria", "NGA"),
+    ("Gambia, The", "GMB"),
+    ("The Gambia", "GMB"),
+    ("The Netherlands", "NLD"),
+    ("Netherlands", "NLD"),
+    ("Congo (Kinshasa)", "COD"),
+    ("Congo (Brazzaville)", "COG"),
+    ("Cote d'Ivoire", "CIV"),
+    ("C\u00f4te d\u2019Ivoire", "CIV"),
+    ("Kosovo", "XKX"),
+    ("Turkey", "TUR"),
+    ("Serbia and Montenegro", "SCG"),
+    ("St. Lucia", "LCA"),
+    ("Micronesia", "FSM"),
+    ("Kazakhstan", "KAZ"),
+    ("  kazakhstan  ", "KAZ"),
+    ("KAZ", "KAZ"),
+    ("kaz", "KAZ"),
+    ("South Sudan", "SSD"),
+    ("Sudan", "SDN"),
+    ("Guinea", "GIN"),
+    ("Guinea-Bissau", "GNB"),
+    ("Dominica", "DMA"),
+    ("Dominican Republic", "DOM"),
+    ("Hong Kong", "HKG"),
+    ("Yugoslavia", "YUG"),  # FIW 2003
+    ("Israeli-Occupied Territories", "XIO"),  # FIW 2003-2005 spelling
+    ("Israeli Occupied Territories", "XIO"),
+    ("Palestinian Authority-Administered Territories", "XPA"),
+])
+def test_spot_checks(name, code):
+    assert to_iso3(name) == code
+
+
+@pytest.mark.parametrize("name", ["Narnia", "Nigerr", "Nigeri", "Gambia The Republic", "Kosov",
+                                  "Korea", "", "   ", None, 566])
+def test_unknown_names_are_none_never_a_guess(name):
+    assert to_iso3(name) is None
+
+
+def test_user_assigned_codes_are_in_the_x_range_and_named():
+    assert USER_ASSIGNED["XKX"] == "Kosovo"
+    for code, name in USER_ASSIGNED.items():
+        assert re.fullmatch(r"X[A-Z]{2}", code)
+        assert to_iso3(name) == code
+        assert name_for(code) == name
+
+
+def test_alias_codes_are_all_known():
+    for alias, code in ALIASES.items():
+        assert alias == alias.lower().strip()
+        assert name_for(code) is not None, (alias, code)
+
+
+def test_name_for():
+    assert name_for("NER") == "Niger"
+    assert name_for("NGA") == "Nigeria"
+    assert name_for("SCG") == "Serbia and Montenegro"
+    assert name_for("ZZZ") is None
