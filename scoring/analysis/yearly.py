@@ -8,7 +8,7 @@ import pandas as pd
 
 from .comparison import compare
 from ..methodology import Methodology, load_methodology
-from ..inference.significance import sign_test
+from ..inference.sign import sign_test
 
 __all__ = ["yearly_counts", "decline_run", "country_changes"]
 
