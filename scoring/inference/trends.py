@@ -7,21 +7,27 @@ row-wise array operation over the ``n (n - 1) / 2`` pairs of points, in chunks o
 that memory stays bounded. Gaps in time are kept: Sen's and the OLS slope use the real time
 values, while the Mann-Kendall statistic only needs their order.
 
-Short series get an exact p-value, from the permutation distribution of S given the tie
-pattern of their values (a q-multinomial coefficient; see :func:`trend_tests`, Notes), computed
-once per distinct pattern.
+This module is the engine: it checks the table, sorts it into series of valid points, hands
+each block of equal-length series to :mod:`.trend_stats` (the formulas: S and its
+tie-corrected variance, tau-b, Sen's slope and interval, OLS), takes exact p-values for short
+series from :mod:`.mann_kendall_exact` (the permutation distribution of S given the tie
+pattern of the values, a q-multinomial coefficient, computed once per distinct pattern), and
+assembles the table with Benjamini-Hochberg q-values (:mod:`.multitest`).
 
 scipy is imported inside the functions that need it, so importing this module stays light.
 """
 
 from __future__ import annotations
 
-import functools
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from ._checks import check_confidence, check_frame, columns_text, is_integer
+from .mann_kendall_exact import exact_p as _exact_p
 from .multitest import bh_qvalues
+from .trend_stats import block_statistics, normal_p, ols_p
 
 __all__ = ["EXACT_LIMIT", "MIN_N", "TREND_COLUMNS", "trend_tests"]
 
@@ -43,21 +49,17 @@ TREND_COLUMNS = ("n", "first", "last", "s", "var_s", "z", "p", "p_method", "tau_
 _CHUNK_BYTES = 200 * 2**20
 _BYTES_PER_PAIR = 40
 
-# scipy.stats.linregress's guard against r = +-1 in the t statistic.
-_LINREGRESS_TINY = 1.0e-20
+# What block_statistics returns per series and trend_tests keeps.
+_BLOCK_NAMES = ("s", "var_s", "tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_intercept",
+                "ols_slope", "r")
 
 
 # ---------------------------------------------------------------------------------------------
 # input checks
 
 
-def _columns_text(frame: pd.DataFrame) -> str:
-    return ", ".join(map(str, frame.columns))
-
-
 def _check_arguments(data, entity, time, value, confidence, exact_max_n, chunk_size) -> list:
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"data must be a pandas DataFrame; got {type(data).__name__}")
+    check_frame("data", data)
     if isinstance(entity, str):
         entities = [entity]
     elif isinstance(entity, (list, tuple)) and entity and all(isinstance(e, str)
@@ -74,7 +76,7 @@ def _check_arguments(data, entity, time, value, confidence, exact_max_n, chunk_s
     for name, cols in [("entity", entities), ("time", [time]), ("value", [value])]:
         absent = [c for c in cols if c not in data.columns]
         if absent:
-            raise ValueError(f"{name} must name columns of data ({_columns_text(data)}); "
+            raise ValueError(f"{name} must name columns of data ({columns_text(data)}); "
                              f"got {', '.join(map(repr, absent))}")
     if time == value or time in entities or value in entities:
         raise ValueError(f"entity, time and value must be different columns; got "
@@ -84,17 +86,11 @@ def _check_arguments(data, entity, time, value, confidence, exact_max_n, chunk_s
         raise ValueError(f"entity columns must not be named like output columns "
                          f"({', '.join(TREND_COLUMNS)}); got {', '.join(map(repr, clash))}: "
                          "rename them first")
-    if (isinstance(confidence, bool) or not isinstance(confidence, (int, float))
-            or not 0 < confidence < 1):
-        raise ValueError(f"confidence must be a number strictly between 0 and 1; "
-                         f"got {confidence!r}")
-    if (isinstance(exact_max_n, bool) or not isinstance(exact_max_n, (int, np.integer))
-            or not 0 <= exact_max_n <= EXACT_LIMIT):
+    check_confidence(confidence, numpy_floats=False)
+    if not is_integer(exact_max_n) or not 0 <= exact_max_n <= EXACT_LIMIT:
         raise ValueError(f"exact_max_n must be an integer from 0 (never exact) to "
                          f"{EXACT_LIMIT}; got {exact_max_n!r}")
-    if chunk_size is not None and (isinstance(chunk_size, bool)
-                                   or not isinstance(chunk_size, (int, np.integer))
-                                   or chunk_size < 1):
+    if chunk_size is not None and (not is_integer(chunk_size) or chunk_size < 1):
         raise ValueError(f"chunk_size must be None (automatic) or an integer >= 1; "
                          f"got {chunk_size!r}")
     return entities
@@ -132,160 +128,106 @@ def _check_duplicates(gid, t, order, keys: pd.DataFrame, time: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# exact null distribution of S
+# the steps of trend_tests
 
 
-def _gaussian_binomial(m: int, k: int) -> list[int]:
-    """Coefficients of the q-binomial [m choose k]_q (index = power of q), as exact ints."""
-    poly = [1]
-    for i in range(1, k + 1):
-        a = m - k + i
-        # poly * (1 - q^a) / (1 - q^i): the quotient is [m-k+i choose i]_q, a polynomial
-        new = poly + [0] * a
-        for d, c in enumerate(poly):
-            new[d + a] -= c
-        for d in range(i, len(new)):
-            new[d] += new[d - i]
-        poly = new[:len(new) - i]
-    return poly
+class _Points(NamedTuple):
+    """The valid points (time and value present), sorted by series then time."""
+
+    series: np.ndarray  # series number of each point
+    times: np.ndarray
+    values: np.ndarray
+    n: np.ndarray  # valid points per series
+    missing_time: np.ndarray  # rows per series ignored for a missing time
+    missing_value: np.ndarray  # ... and for a missing value (time present)
 
 
-def _poly_mul(a: list[int], b: list[int]) -> list[int]:
-    out = [0] * (len(a) + len(b) - 1)
-    for i, ca in enumerate(a):
-        if ca:
-            for j, cb in enumerate(b):
-                out[i + j] += ca * cb
-    return out
+def _series_index(data: pd.DataFrame, entities: list, t_all: np.ndarray, time: str):
+    """Series number of each row, the series' keys (sorted), and the rows in (series, time)
+    order; raises if a time repeats within a series."""
+    grouped = data.groupby(entities, sort=True, dropna=False, observed=True)
+    gid = grouped.ngroup().to_numpy(dtype=np.int64)
+    keys = grouped.size().index.to_frame(index=False)
+    order = np.lexsort((t_all, gid))
+    _check_duplicates(gid, t_all, order, keys, time)
+    return gid, keys, order
 
 
-def _inversion_counts(groups: tuple[int, ...]) -> list[int]:
-    """How many distinct orderings of a multiset with these tie-group sizes have k inversions.
-
-    The generating function is the q-multinomial coefficient (MacMahon), built as a product
-    of q-binomials; the coefficients sum to the multinomial coefficient.
-    """
-    poly, m = [1], 0
-    for t in groups:
-        m += t
-        poly = _poly_mul(poly, _gaussian_binomial(m, t))
-    return poly
+def _valid_points(gid, t_all, y_all, order, n_series: int) -> _Points:
+    no_time = np.isnan(t_all)
+    no_value = np.isnan(y_all) & ~no_time
+    missing_time = np.bincount(gid[no_time], minlength=n_series)
+    missing_value = np.bincount(gid[no_value], minlength=n_series)
+    valid = order[~(no_time | no_value)[order]]
+    g_v = gid[valid]
+    return _Points(g_v, t_all[valid], y_all[valid], np.bincount(g_v, minlength=n_series),
+                   missing_time, missing_value)
 
 
-@functools.lru_cache(maxsize=None)
-def _exact_tail(groups: tuple[int, ...]) -> np.ndarray:
-    """``P(|S| >= s)`` for s = 0..N' under H0, for values with these tie-group sizes.
-
-    With N' untied pairs and k discordant pairs (inversions), S = N' - 2k.
-    """
-    counts = _inversion_counts(groups)
-    n_untied = len(counts) - 1
-    by_abs = [0] * (n_untied + 1)
-    for k, c in enumerate(counts):
-        by_abs[abs(n_untied - 2 * k)] += c
-    total = sum(counts)
-    tail, running = [0.0] * (n_untied + 1), 0
-    for s in range(n_untied, -1, -1):
-        running += by_abs[s]
-        tail[s] = running / total  # int / int: correctly rounded
-    return np.array(tail)
+def _first_last(points: _Points) -> tuple[np.ndarray, np.ndarray]:
+    """First and last valid time of each series (NaN for a series without one)."""
+    n = points.n
+    start = np.cumsum(n) - n
+    has = n > 0
+    first = np.full(n.size, np.nan)
+    last = np.full(n.size, np.nan)
+    first[has] = points.times[start[has]]
+    last[has] = points.times[start[has] + n[has] - 1]
+    return first, last
 
 
-def _exact_p(abs_s: np.ndarray, tie_sizes: np.ndarray) -> np.ndarray:
-    """Exact two-sided p for rows of one length; ``tie_sizes``: each row's group sizes."""
-    patterns, inverse = np.unique(-np.sort(-tie_sizes, axis=1), axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    width = int(abs_s.max(initial=0)) + 1
-    table = np.ones((len(patterns), width))
-    for k, row in enumerate(patterns):
-        tail = _exact_tail(tuple(int(x) for x in row if x > 0))
-        m = min(width, tail.size)
-        table[k, :m] = tail[:m]
-    return table[inverse, abs_s]
+def _statistics(points: _Points, *, confidence: float, exact_max_n: int,
+                chunk_size: int | None) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Every statistic of every series with n >= 2, one block of equal-length series (and
+    one chunk of it) at a time; which series get the exact p, and that p."""
+    n = points.n
+    out = {name: np.full(n.size, np.nan) for name in
+           ("var_s", "z", "p", "tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_intercept",
+            "ols_slope", "r", "ols_p")}
+    out["s"] = np.zeros(n.size, dtype=np.int64)
+    out["var_s"][:] = 0.0
+    exact = np.zeros(n.size, dtype=bool)
+    exact_p = np.full(n.size, np.nan)
+
+    from scipy.stats import norm
+
+    z_ci = float(norm.ppf((1 - confidence) / 2))
+
+    n_of_row = n[points.series]
+    for length in np.unique(n[n >= 2]):
+        length = int(length)
+        members = np.flatnonzero(n == length)
+        in_block = n_of_row == length
+        times = points.times[in_block].reshape(-1, length)
+        values = points.values[in_block].reshape(-1, length)
+        n_pairs = length * (length - 1) // 2
+        step = chunk_size or max(1, _CHUNK_BYTES // (_BYTES_PER_PAIR * n_pairs))
+        for lo in range(0, len(members), step):
+            rows = members[lo:lo + step]
+            block = block_statistics(times[lo:lo + step], values[lo:lo + step], z_ci)
+            for name in _BLOCK_NAMES:
+                out[name][rows] = block[name]
+            if MIN_N <= length <= exact_max_n:
+                exact[rows] = True
+                exact_p[rows] = _exact_p(np.abs(block["s"]), block["sizes"])
+    return out, exact, exact_p
 
 
-# ---------------------------------------------------------------------------------------------
-# row-wise statistics for series of one length
-
-
-def _length_block(times: np.ndarray, values: np.ndarray, z_ci: float) -> dict:
-    """All statistics for a (series, n) block of time-sorted rows, n >= 2."""
-    g, n = values.shape
-    n_pairs = n * (n - 1) // 2
-    # All pairs i < j, lag by lag, one pair per row of a (pairs, series) array: contiguous
-    # writes and reductions. Pair order is irrelevant (S is a sum, slopes get sorted).
-    vt, tt = np.ascontiguousarray(values.T), np.ascontiguousarray(times.T)
-    diff = np.empty((n_pairs, g))
-    dt = np.empty((n_pairs, g))
-    at = 0
-    for lag in range(1, n):
-        width = n - lag
-        np.subtract(vt[lag:], vt[:-lag], out=diff[at:at + width])
-        np.subtract(tt[lag:], tt[:-lag], out=dt[at:at + width])
-        at += width
-    s = (np.count_nonzero(diff > 0, axis=0).astype(np.int64)
-         - np.count_nonzero(diff < 0, axis=0))
-
-    # tie groups of the values: run lengths of each sorted row (zero-padded to n per row)
-    ys = np.sort(values, axis=1)
-    new = np.ones((g, n), dtype=bool)
-    new[:, 1:] = ys[:, 1:] != ys[:, :-1]
-    run = np.cumsum(new, axis=1) - 1 + (np.arange(g) * n)[:, None]
-    sizes = np.bincount(run.ravel(), minlength=g * n).reshape(g, n)
-    tie_term = (sizes * (sizes - 1) * (2 * sizes + 5)).sum(axis=1)
-    numerator = n * (n - 1) * (2 * n + 5) - tie_term
-    var_s = numerator / 18
-    tied_pairs = (sizes * (sizes - 1) // 2).sum(axis=1)
-
-    untied = n_pairs - tied_pairs
-    tau_b = np.full(g, np.nan)
-    ok = untied > 0
-    tau_b[ok] = s[ok] / np.sqrt(n_pairs) / np.sqrt(untied[ok])
-
-    # Sen's slope and the rank-based interval, by scipy.stats.theilslopes's steps
-    np.divide(diff, dt, out=diff)
-    del dt
-    diff.sort(axis=0)
-    sen = (diff[(n_pairs - 1) // 2] + diff[n_pairs // 2]) / 2
-    sigma = np.sqrt((1 / 18.) * numerator)
-    upper = np.minimum(np.round((n_pairs - z_ci * sigma) / 2.).astype(np.int64), n_pairs - 1)
-    lower = np.maximum(np.round((n_pairs + z_ci * sigma) / 2.).astype(np.int64) - 1, 0)
-    rows = np.arange(g)
-    sen_lo, sen_hi = diff[lower, rows], diff[upper, rows]
-    # Conover's intercept, as scipy.stats.theilslopes: median(y) - slope * median(t).
-    sen_intercept = np.median(values, axis=1) - sen * np.median(times, axis=1)
-
-    # OLS by scipy.stats.linregress's steps (population moments)
-    tc = times - times.mean(axis=1, keepdims=True)
-    yc = values - values.mean(axis=1, keepdims=True)
-    ssxm = (tc * tc).sum(axis=1) / n
-    ssym = (yc * yc).sum(axis=1) / n
-    ssxym = (tc * yc).sum(axis=1) / n
-    ols_slope = ssxym / ssxm  # times are distinct, so ssxm > 0
-    r = np.full(g, np.nan)
-    varies = ssym > 0
-    r[varies] = np.clip(ssxym[varies] / np.sqrt(ssxm[varies] * ssym[varies]), -1.0, 1.0)
-    return dict(s=s, var_s=var_s, tau_b=tau_b, sen_slope=sen, sen_lo=sen_lo, sen_hi=sen_hi,
-                sen_intercept=sen_intercept, ols_slope=ols_slope, r=r, sizes=sizes)
-
-
-def _normal_p(s: np.ndarray, var_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from scipy.special import ndtr
-
-    z = np.zeros(s.shape)
-    sd = np.sqrt(var_s)
-    up, down = s > 0, s < 0
-    z[up] = (s[up] - 1) / sd[up]
-    z[down] = (s[down] + 1) / sd[down]
-    return z, 2 * ndtr(-np.abs(z))
-
-
-def _ols_p(r: np.ndarray, n: np.ndarray) -> np.ndarray:
-    from scipy.special import stdtr
-
-    df = (n - 2).astype(float)
-    t = r * np.sqrt(df / ((1.0 - r + _LINREGRESS_TINY) * (1.0 + r + _LINREGRESS_TINY)))
-    return 2 * stdtr(df, -np.abs(t))
+def _p_values(out: dict, n: np.ndarray, exact: np.ndarray,
+              exact_p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fill ``z``, ``p`` and ``ols_p`` of the tested series in ``out``; blank Sen's interval
+    of the short ones. Returns which series are constant, and each series' ``p_method``."""
+    tested = (n >= MIN_N) & (out["var_s"] > 0)
+    constant = (n >= MIN_N) & (out["var_s"] == 0)
+    z, p_normal = normal_p(out["s"][tested], out["var_s"][tested])
+    out["z"][tested] = z
+    out["p"][tested] = np.where(exact[tested], exact_p[tested], p_normal)
+    out["ols_p"][tested] = ols_p(out["r"][tested], n[tested])
+    untested = ~tested & ~constant
+    out["sen_lo"][untested] = np.nan
+    out["sen_hi"][untested] = np.nan
+    p_method = np.where(tested, np.where(exact, "exact", "normal"), "none").astype(object)
+    return constant, p_method
 
 
 def _plural_note(counts: np.ndarray, one: str, many: str) -> np.ndarray:
@@ -299,6 +241,38 @@ def _join_notes(*parts: np.ndarray) -> np.ndarray:
         sep = np.where((out != "") & (part != ""), "; ", "")
         out = out + sep + part
     return out
+
+
+def _notes(points: _Points, constant: np.ndarray) -> np.ndarray:
+    n = points.n
+    small = np.where(n < MIN_N, np.char.add(np.char.add("n = ", n.astype(str)),
+                                            f" < {MIN_N}: not tested").astype(object), "")
+    flat = np.where(constant, "constant series: no trend can be tested", "").astype(object)
+    return _join_notes(small, flat,
+                       _plural_note(points.missing_value, " missing value ignored",
+                                    " missing values ignored"),
+                       _plural_note(points.missing_time, " row with missing time ignored",
+                                    " rows with missing time ignored"))
+
+
+def _result(keys: pd.DataFrame, points: _Points, out: dict, p_method: np.ndarray,
+            note: np.ndarray, *, integer_time: bool) -> pd.DataFrame:
+    """The table: the keys, then :data:`TREND_COLUMNS` in order."""
+    result = keys.copy()
+    result["n"] = points.n
+    first, last = _first_last(points)
+    for name, arr in {"first": first, "last": last}.items():
+        result[name] = pd.array(arr, dtype="Float64").astype("Int64") if integer_time else arr
+    result["s"] = out["s"]
+    for name in ("var_s", "z", "p"):
+        result[name] = out[name]
+    result["p_method"] = p_method
+    for name in ("tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_intercept", "ols_slope",
+                 "ols_p"):
+        result[name] = out[name]
+    result["q"] = bh_qvalues(out["p"])
+    result["note"] = note
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,7 +342,7 @@ def trend_tests(
         - ``ols_slope``: least-squares slope; ``ols_p``: two-sided t-test of it, as
           ``scipy.stats.linregress``; NaN when not tested.
         - ``q``: Benjamini-Hochberg q-value of ``p`` across the tested series of this call
-          (:func:`scoring.multitest.bh_qvalues`); NaN when not tested.
+          (:func:`scoring.inference.multitest.bh_qvalues`); NaN when not tested.
         - ``note``: ``""``, or why the row is not (fully) tested: ``"n = 3 < 4: not tested"``,
           ``"constant series: no trend can be tested"``, ``"2 missing values ignored"``,
           ``"1 row with missing time ignored"``, joined by ``"; "``.
@@ -429,96 +403,13 @@ def trend_tests(
                                 chunk_size)
     t_all = _numeric_column(data, time, "time")
     y_all = _numeric_column(data, value, "value")
-
-    grouped = data.groupby(entities, sort=True, dropna=False, observed=True)
-    gid = grouped.ngroup().to_numpy(dtype=np.int64)
-    keys = grouped.size().index.to_frame(index=False)
-    n_series = len(keys)
-
-    order = np.lexsort((t_all, gid))
-    _check_duplicates(gid, t_all, order, keys, time)
-
-    no_time = np.isnan(t_all)
-    no_value = np.isnan(y_all) & ~no_time
-    missing_time = np.bincount(gid[no_time], minlength=n_series)
-    missing_value = np.bincount(gid[no_value], minlength=n_series)
-
-    valid = order[~(no_time | no_value)[order]]
-    g_v, t_v, y_v = gid[valid], t_all[valid], y_all[valid]
-    n = np.bincount(g_v, minlength=n_series)
-    start = np.cumsum(n) - n
-    has = n > 0
-    first = np.full(n_series, np.nan)
-    last = np.full(n_series, np.nan)
-    first[has] = t_v[start[has]]
-    last[has] = t_v[start[has] + n[has] - 1]
-
-    out = {name: np.full(n_series, np.nan) for name in
-           ("var_s", "z", "p", "tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_intercept",
-            "ols_slope", "r", "ols_p")}
-    out["s"] = np.zeros(n_series, dtype=np.int64)
-    out["var_s"][:] = 0.0
-    exact = np.zeros(n_series, dtype=bool)
-    exact_p = np.full(n_series, np.nan)
-
-    from scipy.stats import norm
-
-    z_ci = float(norm.ppf((1 - confidence) / 2))
-
-    n_of_row = n[g_v]
-    for length in np.unique(n[n >= 2]):
-        length = int(length)
-        members = np.flatnonzero(n == length)
-        in_block = n_of_row == length
-        times = t_v[in_block].reshape(-1, length)
-        values = y_v[in_block].reshape(-1, length)
-        n_pairs = length * (length - 1) // 2
-        step = chunk_size or max(1, _CHUNK_BYTES // (_BYTES_PER_PAIR * n_pairs))
-        for lo in range(0, len(members), step):
-            rows = members[lo:lo + step]
-            block = _length_block(times[lo:lo + step], values[lo:lo + step], z_ci)
-            for name in ("s", "var_s", "tau_b", "sen_slope", "sen_lo", "sen_hi",
-                         "sen_intercept", "ols_slope", "r"):
-                out[name][rows] = block[name]
-            if MIN_N <= length <= exact_max_n:
-                exact[rows] = True
-                exact_p[rows] = _exact_p(np.abs(block["s"]), block["sizes"])
-
-    tested = (n >= MIN_N) & (out["var_s"] > 0)
-    constant = (n >= MIN_N) & (out["var_s"] == 0)
-    z, p_normal = _normal_p(out["s"][tested], out["var_s"][tested])
-    out["z"][tested] = z
-    out["p"][tested] = np.where(exact[tested], exact_p[tested], p_normal)
-    out["ols_p"][tested] = _ols_p(out["r"][tested], n[tested])
-    untested = ~tested & ~constant
-    out["sen_lo"][untested] = np.nan
-    out["sen_hi"][untested] = np.nan
-    p_method = np.where(tested, np.where(exact, "exact", "normal"), "none").astype(object)
-
-    small = np.where(n < MIN_N, np.char.add(np.char.add("n = ", n.astype(str)),
-                                            f" < {MIN_N}: not tested").astype(object), "")
-    flat = np.where(constant, "constant series: no trend can be tested", "").astype(object)
-    note = _join_notes(small, flat,
-                       _plural_note(missing_value, " missing value ignored",
-                                    " missing values ignored"),
-                       _plural_note(missing_time, " row with missing time ignored",
-                                    " rows with missing time ignored"))
-
-    result = keys.copy()
-    result["n"] = n
-    first_last = {"first": first, "last": last}
-    integer_time = pd.api.types.is_integer_dtype(data[time])
-    for name, arr in first_last.items():
-        result[name] = pd.array(arr, dtype="Float64").astype("Int64") if integer_time else arr
-    result["s"] = out["s"]
-    for name in ("var_s", "z", "p"):
-        result[name] = out[name]
-    result["p_method"] = p_method
-    for name in ("tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_intercept", "ols_slope",
-                 "ols_p"):
-        result[name] = out[name]
-    result["q"] = bh_qvalues(out["p"])
-    result["note"] = note
+    gid, keys, order = _series_index(data, entities, t_all, time)
+    points = _valid_points(gid, t_all, y_all, order, len(keys))
+    out, exact, exact_p = _statistics(points, confidence=confidence, exact_max_n=exact_max_n,
+                                      chunk_size=chunk_size)
+    constant, p_method = _p_values(out, points.n, exact, exact_p)
+    result = _result(keys, points, out, p_method, _notes(points, constant),
+                     integer_time=pd.api.types.is_integer_dtype(data[time]))
     result.attrs["confidence"] = confidence
     result.attrs["exact_max_n"] = int(exact_max_n)
     return result
