@@ -1,4 +1,10 @@
-"""Change between two editions of an index, country by country, on one footing."""
+"""Change between two editions of an index, country by country, on one footing.
+
+:func:`compare` is a sequence of named steps on a :class:`~scoring.datasets.panel.Panel`:
+choose the rows of the two editions, derive statuses a source did not publish, build the
+change table (totals, categories, questions, ranks, status boundaries, regions, flags), then
+write the comparability notes and the summary.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import ScoringError
+from ..datasets.panel import Panel, as_panel
+from ..methodology import LOWER_IS_FREER, Methodology
 from .decompose import question_changes, ranks, status_distances, transition_matrix
-from ..ingest.harmonize import to_canonical
-from ..methodology import LOWER_IS_FREER, Methodology, load_methodology
-from ..datasets.regions import fiw_regions
 
 __all__ = ["Comparison", "compare"]
 
@@ -33,6 +37,17 @@ class Comparison:
         ``flagged`` (entities whose rows break a rule), ``citation``.
     notes : list of str
         Comparability notes, in words, for every caveat the numbers carry.
+    questions : DataFrame
+        Question-level changes (:func:`scoring.analysis.decompose.question_changes`).
+    transitions : DataFrame
+        Status transition matrix, earlier status by row, later by column.
+    scores : DataFrame
+        The canonical score rows behind the comparison: both editions of every entity
+        compared or listed as in one edition only (statuses derived where the source had
+        none). Analyses of the same comparison (:func:`scoring.rescoring_robustness`,
+        :func:`scoring.question_consistency`) start from these instead of the data again.
+    methodology : Methodology or None
+        The index's methodology.
     """
 
     rows: pd.DataFrame
@@ -40,6 +55,13 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     questions: pd.DataFrame = field(default_factory=pd.DataFrame)
     transitions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scores: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    methodology: Methodology | None = field(default=None, repr=False)
+
+    @property
+    def editions(self) -> tuple[int, int]:
+        """``(from, to)`` as compared."""
+        return self.summary["from"], self.summary["to"]
 
     def to_dict(self) -> dict:
         """JSON-ready: ``{"summary": ..., "notes": [...], "rows": [...]}``, NaN as None."""
@@ -49,11 +71,11 @@ class Comparison:
 
 
 def compare(
-    data: pd.DataFrame | None = None,
+    data: Panel | pd.DataFrame | None = None,
+    from_edition: int | None = None,
+    to_edition: int | None = None,
     *,
-    index: str | Methodology = "fotn",
-    from_edition: int,
-    to_edition: int,
+    index: str | Methodology | None = None,
     countries: list[str] | None = None,
     include_territories: bool = False,
 ) -> Comparison:
@@ -61,12 +83,13 @@ def compare(
 
     Parameters
     ----------
-    data : DataFrame, optional
-        Score rows (:func:`scoring.read_scores`, :func:`scoring.load_dataset`, or several
-        concatenated), on any mix of published scales. Default: the bundled dataset of
-        ``index``.
-    index : str or Methodology
-        ``"fotn"`` or ``"fiw"``.
+    data : Panel or DataFrame, optional
+        A loaded panel (:func:`scoring.load_panel`), or score rows (:func:`scoring.read_scores`,
+        :func:`scoring.load_dataset`, or several concatenated) on any mix of published scales.
+        Default: the bundled dataset of ``index``.
+    index : str or Methodology, optional
+        ``"fotn"`` or ``"fiw"``; default: the panel's (or the frame's ``index`` column), else
+        ``"fotn"``.
     from_edition, to_edition : int
         The earlier and later editions (either order is accepted; change is to - from).
     countries : list of str, optional
@@ -94,7 +117,7 @@ def compare(
         Sorted by ``delta``, largest decline first. All scores on the canonical
         higher-is-freer scale, so a negative delta is a decline.
 
-        ``questions``: question-level changes (:func:`scoring.decompose.question_changes`);
+        ``questions``: question-level changes (:func:`scoring.analysis.decompose.question_changes`);
         ``transitions``: status transition matrix, earlier status by row, later by column.
 
     Notes
@@ -109,157 +132,49 @@ def compare(
     >>> result = compare(index="fotn", from_edition=2023, to_edition=2024)
     >>> result.summary["declined"], result.summary["improved"]
     (27, 18)
+    >>> panel = load_panel("fotn")       # once, then as many comparisons as needed
+    >>> result = compare(panel, 2023, 2024)
+    >>> result.summary["declined"], result.summary["improved"]
+    (27, 18)
     """
-    m = index if isinstance(index, Methodology) else load_methodology(index)
-    if data is None:
-        from ..datasets.load import load_dataset
-
-        data = load_dataset(m.key)
-    a, b = int(from_edition), int(to_edition)
-    if a == b:
-        raise ValueError(f"from_edition and to_edition must differ; got {a} twice")
-    available = sorted(int(e) for e in data["edition"].dropna().unique())
-    for name, ed in (("from_edition", a), ("to_edition", b)):
-        if ed not in available:
-            raise ValueError(f"{name} must be an edition in the data "
-                             f"({', '.join(map(str, available))}); got {ed}")
+    panel = as_panel(data, index)
+    m = panel.methodology
+    a, b = _editions(panel, from_edition, to_edition)
     notes: list[str] = []
-    rows = data[data["edition"].isin([a, b])]
-    dup = rows[rows.duplicated(["iso3", "edition"], keep=False)]
-    if len(dup):
-        first = dup.iloc[0]
-        raise ScoringError(
-            f"{len(dup)} rows share an entity and edition (first: {first['iso3']} "
-            f"{first['edition']}, from {first['source']} row {first['source_row']}); "
-            "one row per entity and edition is needed to compare")
-    if "ct" in rows.columns and not include_territories:
-        panel_rows = rows[~rows["ct"].str.lower().eq("t")]
-    else:
-        panel_rows = rows
-    if countries:
-        wanted = [c.strip().upper() for c in countries]
-        known = set(data["iso3"].dropna())
-        unknown = [c for c in wanted if c not in known]
-        if unknown:
-            raise ValueError(f"countries must be ISO3 codes in the data; not found: "
-                             f"{', '.join(unknown)}")
-        rows = rows[rows["iso3"].isin(wanted)]
-    excluded = 0
-    entities = "countries"
-    if "ct" in rows.columns:
-        if include_territories:
-            entities = "countries and territories"
-        else:
-            terr = rows["ct"].str.lower().eq("t")
-            excluded = rows.loc[terr, "iso3"].nunique()
-            rows = rows[~terr]
-            notes.append(f"Counts are of countries only, as Freedom House counts them; "
-                         f"{excluded} territories left out (include_territories=True, "
-                         "--include-territories, to count them).")
-    canon = to_canonical(rows, m)
-    converted = sorted({int(e) for e, o in zip(canon["edition"], canon["published_orientation"])
-                        if o == LOWER_IS_FREER})
-    if converted:
-        notes.append(f"Scales converted: edition{'s' if len(converted) > 1 else ''} "
-                     f"{', '.join(map(str, converted))} published lower-is-freer "
-                     "(0 = most free) converted per component to higher-is-freer "
-                     "(value' = max - value) before subtracting.")
-    derived = []
-    if m.status.rule == "bands":
-        total = m.status.component
-        for ed in (a, b):
-            mask = (canon["edition"] == ed) & canon["status"].isna() & canon[total].notna()
-            if mask.any():
-                canon.loc[mask, "status"] = [m.status_for(t) for t in canon.loc[mask, total]]
-                derived.append(ed)
-        if derived:
-            notes.append(f"Status derived from the total for edition"
-                         f"{'s' if len(derived) > 1 else ''} {', '.join(map(str, derived))}: "
-                         "the source publishes totals only.")
-    before = canon[canon["edition"] == a].set_index("iso3")
-    after = canon[canon["edition"] == b].set_index("iso3")
+    pair = panel.scores[panel.scores["edition"].isin([a, b])]
     # Ranks are among every unit of each edition (after the territory rule), before the
     # country selection: a country's rank does not depend on which others were asked for.
-    panel = to_canonical(panel_rows, m)
-    rank_of = {ed: ranks(panel.loc[panel["edition"] == ed].set_index("iso3")[m.total.key])
+    counted = pair if include_territories else pair[~panel.territory_mask(pair)]
+    chosen = pair[pair["iso3"].isin(panel.check_countries(countries))] if countries else pair
+    entities, excluded = "countries", 0
+    if panel.has_territories:
+        entities, excluded = _territory_rule(panel, chosen, include_territories, notes)
+        if not include_territories:
+            chosen = chosen[~panel.territory_mask(chosen)]
+    converted = _converted_editions(chosen, notes)
+    chosen, derived = _derive_status(chosen, m, (a, b), notes)
+    before = chosen[chosen["edition"] == a].set_index("iso3")
+    after = chosen[chosen["edition"] == b].set_index("iso3")
+    out, questions = _change_table(before, after, m)
+    rank_of = {ed: ranks(counted.loc[counted["edition"] == ed].set_index("iso3")[m.total.key])
                for ed in (a, b)}
-    both = before.index.intersection(after.index)
-    only_a = before.index.difference(after.index)
-    only_b = after.index.difference(before.index)
-    total_key = m.total.key
-    cats = [c.key for c in m.categories]
-    out = pd.DataFrame(index=both)
-    out["country"] = after.loc[both, "country"]
-    out["status_from"] = before.loc[both, "status"]
-    out["status_to"] = after.loc[both, "status"]
-    out["total_from"] = before.loc[both, total_key]
-    out["total_to"] = after.loc[both, total_key]
-    out["delta"] = out["total_to"] - out["total_from"]
-    for k in cats:
-        f = before.loc[both, k] if k in before.columns else np.nan
-        t = after.loc[both, k] if k in after.columns else np.nan
-        out[f"delta_{k}"] = t - f if not (np.isscalar(f) or np.isscalar(t)) else np.nan
-    for k in cats:
-        out[f"{k}_from"] = before.loc[both, k] if k in before.columns else np.nan
-        out[f"{k}_to"] = after.loc[both, k] if k in after.columns else np.nan
-    for k in cats:
-        out[f"share_{k}"] = out[f"delta_{k}"] / m.component(k).max
-    questions = question_changes(before, after, m)
-    out["delta_questions"] = questions.groupby("iso3")["delta"].sum().reindex(out.index)
-    if cats:
-        cat_sum = out[[f"delta_{k}" for k in cats]].sum(axis=1, min_count=len(cats))
-        out["residual"] = out["delta"] - cat_sum
     out["rank_from"] = rank_of[a].reindex(out.index)
     out["rank_to"] = rank_of[b].reindex(out.index)
     out["rank_change"] = out["rank_from"] - out["rank_to"]
-    out = out.join(status_distances(after.loc[both], m))
-    if "region" in after.columns:
-        out["region"] = after.loc[both, "region"]
-    else:
-        regions, region_edition = fiw_regions(b)
-        out["region"] = regions.reindex(out.index)
-        notes.append(f"Regions are Freedom in the World {region_edition}'s, by ISO3.")
+    out = out.join(status_distances(after.loc[out.index], m))
+    out["region"] = _regions(panel, after.loc[out.index], b, notes)
     change = out["status_from"].fillna("?") + " -> " + out["status_to"].fillna("?")
     out["status_change"] = change.where(out["status_from"] != out["status_to"], "")
-    fl = [";".join(x for x in dict.fromkeys(f"{before.at[i, 'flags']};{after.at[i, 'flags']}"
-                                            .split(";")) if x) for i in both]
-    out["flags"] = fl
+    out["flags"] = [_joined_flags(before.at[i, "flags"], after.at[i, "flags"])
+                    for i in out.index]
     out = out.reset_index(names="iso3")
     out = out.sort_values(["delta", "country"], kind="stable", na_position="last")
     out = out.reset_index(drop=True)
-    missing_cats = [ed for ed, side in ((a, before), (b, after))
-                    if not all(k in side.columns and side[k].notna().any() for k in cats)]
-    if missing_cats:
-        notes.append(f"No category scores for edition{'s' if len(missing_cats) > 1 else ''} "
-                     f"{', '.join(map(str, missing_cats))} in the data: category changes are "
-                     "blank.")
-    d = out["delta"]
+    only_a = before.index.difference(after.index)
+    only_b = after.index.difference(before.index)
     flagged = out.loc[out["flags"] != "", "iso3"].tolist()
-    if flagged:
-        notes.append(f"{len(flagged)} compared {'rows break' if len(flagged) > 1 else 'row breaks'}"
-                     f" a validation rule and {'are' if len(flagged) > 1 else 'is'} used as "
-                     f"published: {', '.join(flagged)} (see the flags column).")
-    if only_a.size or only_b.size:
-        notes.append(f"Panel change: {only_a.size} in {a} only, {only_b.size} in {b} only; "
-                     "they are not compared.")
-    gap = [e for e in m.editions if min(a, b) < e < max(a, b)]
-    missing_years = [y for y in range(min(a, b) + 1, max(a, b)) if y not in m.editions]
-    if gap or missing_years:
-        notes.append(f"Editions {min(a, b)} and {max(a, b)} are not consecutive"
-                     + (f" ({len(gap)} editions between)" if gap else "")
-                     + (f"; there was no {', '.join(map(str, missing_years))} edition"
-                        if missing_years else "") + ".")
-    periods = {ed: m.coverage_of(ed) for ed in (a, b)}
-    unknown = [ed for ed, p in periods.items() if p is None]
-    lengths = {p[1] for p in periods.values() if p is not None}
-    if unknown or len(lengths) > 1:
-        said = "; ".join(f"{ed}: {p[0]} ({p[1]} months)" if p else
-                         f"{ed}: period not recorded in the methodology"
-                         for ed, p in periods.items())
-        notes.append(f"Coverage periods differ or are unknown ({said}): a change may span "
-                     "more or less than a year of events.")
-    if a > b:
-        notes.append(f"from_edition {a} is later than to_edition {b}: change is {b} - {a}.")
+    _notes_after(notes, m, (a, b), (before, after), flagged, only_a.size, only_b.size)
+    d = out["delta"]
     summary = {
         "index": m.key,
         "name": m.name,
@@ -286,4 +201,145 @@ def compare(
                      "the sum of its categories (see flags; column residual).")
     transitions = transition_matrix(out["status_from"], out["status_to"])
     questions = questions[questions["iso3"].isin(out["iso3"])].reset_index(drop=True)
-    return Comparison(out, summary, notes, questions=questions, transitions=transitions)
+    return Comparison(out, summary, notes, questions=questions, transitions=transitions,
+                      scores=chosen.reset_index(drop=True), methodology=m)
+
+
+def _editions(panel: Panel, from_edition, to_edition) -> tuple[int, int]:
+    for name, ed in (("from_edition", from_edition), ("to_edition", to_edition)):
+        if ed is None:
+            raise ValueError(f"{name} is required: an edition in the data "
+                             f"({', '.join(map(str, panel.editions))})")
+    a, b = int(from_edition), int(to_edition)
+    if a == b:
+        raise ValueError(f"from_edition and to_edition must differ; got {a} twice")
+    for name, ed in (("from_edition", a), ("to_edition", b)):
+        if ed not in panel.editions:
+            raise ValueError(f"{name} must be an edition in the data "
+                             f"({', '.join(map(str, panel.editions))}); got {ed}")
+    return a, b
+
+
+def _territory_rule(panel: Panel, chosen: pd.DataFrame, include: bool, notes: list[str]):
+    """What is counted, how many territories the count leaves out, and the note saying so."""
+    if include:
+        return "countries and territories", 0
+    terr = panel.territory_mask(chosen)
+    excluded = chosen.loc[terr, "iso3"].nunique()
+    notes.append(f"Counts are of countries only, as Freedom House counts them; "
+                 f"{excluded} territories left out (include_territories=True, "
+                 "--include-territories, to count them).")
+    return "countries", excluded
+
+
+def _converted_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
+    converted = sorted({int(e) for e, o in zip(chosen["edition"], chosen["published_orientation"])
+                        if o == LOWER_IS_FREER})
+    if converted:
+        notes.append(f"Scales converted: edition{'s' if len(converted) > 1 else ''} "
+                     f"{', '.join(map(str, converted))} published lower-is-freer "
+                     "(0 = most free) converted per component to higher-is-freer "
+                     "(value' = max - value) before subtracting.")
+    return converted
+
+
+def _derive_status(chosen: pd.DataFrame, m: Methodology, editions, notes: list[str]):
+    """Statuses computed from the total where a band-rule source published totals only."""
+    derived: list[int] = []
+    if m.status.rule != "bands":
+        return chosen, derived
+    total = m.status.component
+    chosen = chosen.copy()
+    for ed in editions:
+        mask = (chosen["edition"] == ed) & chosen["status"].isna() & chosen[total].notna()
+        if mask.any():
+            chosen.loc[mask, "status"] = [m.status_for(t) for t in chosen.loc[mask, total]]
+            derived.append(ed)
+    if derived:
+        notes.append(f"Status derived from the total for edition"
+                     f"{'s' if len(derived) > 1 else ''} {', '.join(map(str, derived))}: "
+                     "the source publishes totals only.")
+    return chosen, derived
+
+
+def _change_table(before: pd.DataFrame, after: pd.DataFrame, m: Methodology):
+    """Scores of both editions and their changes, per entity in both; and the question
+    changes."""
+    both = before.index.intersection(after.index)
+    cats = [c.key for c in m.categories]
+    out = pd.DataFrame(index=both)
+    out["country"] = after.loc[both, "country"]
+    out["status_from"] = before.loc[both, "status"]
+    out["status_to"] = after.loc[both, "status"]
+    out["total_from"] = before.loc[both, m.total.key]
+    out["total_to"] = after.loc[both, m.total.key]
+    out["delta"] = out["total_to"] - out["total_from"]
+
+    def side(frame, k):
+        return frame.loc[both, k] if k in frame.columns else np.nan
+
+    for k in cats:
+        f, t = side(before, k), side(after, k)
+        out[f"delta_{k}"] = t - f if not (np.isscalar(f) or np.isscalar(t)) else np.nan
+    for k in cats:
+        out[f"{k}_from"] = side(before, k)
+        out[f"{k}_to"] = side(after, k)
+    for k in cats:
+        out[f"share_{k}"] = out[f"delta_{k}"] / m.component(k).max
+    questions = question_changes(before, after, m)
+    out["delta_questions"] = questions.groupby("iso3")["delta"].sum().reindex(out.index)
+    if cats:
+        cat_sum = out[[f"delta_{k}" for k in cats]].sum(axis=1, min_count=len(cats))
+        out["residual"] = out["delta"] - cat_sum
+    return out, questions
+
+
+def _regions(panel: Panel, after: pd.DataFrame, edition: int, notes: list[str]) -> pd.Series:
+    if "region" in after.columns:
+        return after["region"]
+    regions, region_edition = panel.region_of(edition)
+    notes.append(f"Regions are Freedom in the World {region_edition}'s, by ISO3.")
+    return regions.reindex(after.index)
+
+
+def _joined_flags(a: str, b: str) -> str:
+    """The rules either row breaks, each once, in order."""
+    return ";".join(x for x in dict.fromkeys(f"{a};{b}".split(";")) if x)
+
+
+def _notes_after(notes, m: Methodology, editions, sides, flagged, n_only_a, n_only_b) -> None:
+    """The notes on what the table holds: blank categories, flagged rows, panel change,
+    editions between, coverage periods, order."""
+    a, b = editions
+    cats = [c.key for c in m.categories]
+    missing_cats = [ed for ed, side in zip(editions, sides)
+                    if not all(k in side.columns and side[k].notna().any() for k in cats)]
+    if missing_cats:
+        notes.append(f"No category scores for edition{'s' if len(missing_cats) > 1 else ''} "
+                     f"{', '.join(map(str, missing_cats))} in the data: category changes are "
+                     "blank.")
+    if flagged:
+        notes.append(f"{len(flagged)} compared {'rows break' if len(flagged) > 1 else 'row breaks'}"
+                     f" a validation rule and {'are' if len(flagged) > 1 else 'is'} used as "
+                     f"published: {', '.join(flagged)} (see the flags column).")
+    if n_only_a or n_only_b:
+        notes.append(f"Panel change: {n_only_a} in {a} only, {n_only_b} in {b} only; "
+                     "they are not compared.")
+    gap = [e for e in m.editions if min(a, b) < e < max(a, b)]
+    missing_years = [y for y in range(min(a, b) + 1, max(a, b)) if y not in m.editions]
+    if gap or missing_years:
+        notes.append(f"Editions {min(a, b)} and {max(a, b)} are not consecutive"
+                     + (f" ({len(gap)} editions between)" if gap else "")
+                     + (f"; there was no {', '.join(map(str, missing_years))} edition"
+                        if missing_years else "") + ".")
+    periods = {ed: m.coverage_of(ed) for ed in (a, b)}
+    unknown = [ed for ed, p in periods.items() if p is None]
+    lengths = {p[1] for p in periods.values() if p is not None}
+    if unknown or len(lengths) > 1:
+        said = "; ".join(f"{ed}: {p[0]} ({p[1]} months)" if p else
+                         f"{ed}: period not recorded in the methodology"
+                         for ed, p in periods.items())
+        notes.append(f"Coverage periods differ or are unknown ({said}): a change may span "
+                     "more or less than a year of events.")
+    if a > b:
+        notes.append(f"from_edition {a} is later than to_edition {b}: change is {b} - {a}.")

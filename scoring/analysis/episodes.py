@@ -12,6 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..datasets.panel import as_panel
+from .series import long_series
+
 __all__ = ["EpisodeRules", "find_episodes", "episodes", "EPISODE_COLUMNS"]
 
 EPISODE_COLUMNS = ["entity", "direction", "baseline_edition", "first_edition", "last_edition",
@@ -194,9 +197,9 @@ def _num(x):
 
 
 def episodes(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index="fotn",
+    index=None,
     series: str = "total",
     countries=None,
     include_territories: bool = False,
@@ -206,12 +209,13 @@ def episodes(
 
     Parameters
     ----------
-    data : DataFrame, optional
-        Score rows on any published scale (default: the bundled dataset); converted to
-        higher-is-freer first.
+    data : Panel or DataFrame, optional
+        A panel, or score rows on any published scale (default: the bundled dataset of
+        ``index``), as for :func:`scoring.compare`.
+    index : str or Methodology, optional
     series : str
         "total", "categories", "questions" or a component key (see
-        :func:`scoring.series.long_series`).
+        :func:`scoring.long_series`).
     countries, include_territories
         As in :func:`scoring.compare`.
     rules : EpisodeRules
@@ -221,11 +225,9 @@ def episodes(
     DataFrame
         ``iso3``, ``country``, ``series``, then :data:`EPISODE_COLUMNS` without ``entity``.
     """
-    from ..methodology import load_methodology
-    from .series import long_series
-
-    m = load_methodology(index) if isinstance(index, str) else index
-    long = long_series(data, index=m, series=series, countries=countries,
+    panel = as_panel(data, index)
+    m = panel.methodology
+    long = long_series(panel, series=series, countries=countries,
                        include_territories=include_territories)
     long["entity"] = long["iso3"] + "|" + long["series"]
     found = find_episodes(long, entity="entity", time="edition", value="value", rules=rules,

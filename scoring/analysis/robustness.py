@@ -1,548 +1,65 @@
 """Would a country's change survive re-scoring? A measurement-error model for published scores.
 
-Freedom House publishes no standard errors. This module makes one explicit, simple
-assumption about how much a score could move if the same evidence were scored again, and
-asks, country by country, how often the sign of the change between two editions would hold.
-
-The model: every item score (a question, else a category, else the total) of both editions
-independently moves one point down with probability ``p/2``, one point up with probability
-``p/2``, and stays with probability ``1 - p``; a move beyond the item's range is clipped to the
-bound. Adjustments (FIW's AddQ and AddA) are held at their published values. The distribution
-of the perturbed change is simulated (seeded Monte Carlo, vectorised over draws and countries)
-or computed exactly (convolution of the per-item three-point distributions).
-
+Freedom House publishes no standard errors. :func:`rescoring_robustness` asks, country by
+country, how often the sign of the change between two editions would hold if every item score
+could be one point off (the model, its formula and its limits:
+:mod:`scoring.inference.rescoring` and the ``statement`` and ``limits`` the result carries).
 This is a sensitivity analysis under an assumed error model, not a sampling distribution: its
 probabilities are not p-values.
+
+The model itself, on arrays, is :mod:`scoring.inference.rescoring`; which items an edition
+offers is :mod:`scoring.analysis.items`. This module applies both to the countries of a
+comparison, and adds the question-level consistency test.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from numbers import Integral, Real
-
 import numpy as np
 import pandas as pd
 
-from ..errors import MethodologyError, ScoringError
-from ..ingest.harmonize import to_canonical
-from ..methodology import Component, Methodology, load_methodology
+from ..inference.checks import check_choice, check_positive_int, check_probability
 from ..inference.multitest import bh_qvalues
+from ..inference.rescoring import METHODS, perturbed_change_distribution
+from ..inference.sign import binomial_two_sided_p
+from ..methodology import load_methodology
+from .items import edition_arrays
 
 __all__ = [
     "METHODS",
-    "ChangeDistribution",
-    "perturbed_change_distribution",
     "rescoring_robustness",
     "question_consistency",
 ]
 
-#: Ways to get the distribution of the perturbed change.
-METHODS = ("monte-carlo", "exact")
-
-#: Most working memory the Monte Carlo may use per chunk of draws, in bytes.
-CHUNK_BYTES = 100_000_000
-# Per draw and country a chunk holds one uniform (8 bytes), the running offset (4), a boolean
-# (1) and a histogram index (8); 24 rounds that up.
-_BYTES_PER_CELL = 24
-_CHUNK_CELLS = 2**18
-
-#: Slack when comparing a cumulative probability with a quantile level, so that
-#: q = (1 - 0.95) / 2 = 0.025000000000000022 still selects a value whose CDF is exactly 0.025.
-_QUANTILE_TOL = 1e-10
-
-
-# -- the array API --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ChangeDistribution:
-    """Distribution of the perturbed change, one row per country, on an integer grid.
-
-    Attributes
-    ----------
-    model_delta : numpy.ndarray, shape (n,)
-        Change of the unperturbed item sums plus fixed offsets (to - from).
-    offsets : numpy.ndarray, shape (m,)
-        The grid ``-w .. w`` of integer departures from ``model_delta``, ``w`` the largest
-        number of items a country has in the two editions together.
-    pmf : numpy.ndarray, shape (n, m)
-        ``pmf[i, j]`` = P(perturbed change of country i = model_delta[i] + offsets[j]):
-        exact probabilities, or shares of the draws for the Monte Carlo.
-    method : str
-        ``"monte-carlo"`` or ``"exact"``.
-    draws : int or None
-        Number of Monte Carlo draws (None for the exact method).
-    p : float
-        The probability that an item moves.
-    counts : numpy.ndarray or None, shape (n, m)
-        Monte Carlo only: how many draws landed on each grid value. Probabilities are then
-        computed from integer counts, so they are exact fractions of ``draws``.
-    """
-
-    model_delta: np.ndarray
-    offsets: np.ndarray
-    pmf: np.ndarray
-    method: str
-    draws: int | None
-    p: float
-    counts: np.ndarray | None = None
-
-    def _mass(self, where: np.ndarray) -> np.ndarray:
-        if self.counts is not None:
-            return np.where(where, self.counts, 0).sum(axis=1) / self.draws
-        return np.where(where, self.pmf, 0.0).sum(axis=1)
-
-    def _cdf(self) -> np.ndarray:
-        if self.counts is not None:
-            return np.cumsum(self.counts, axis=1) / self.draws
-        return np.cumsum(self.pmf, axis=1)
-
-    @property
-    def values(self) -> np.ndarray:
-        """Change values of the grid, shape (n, m): ``model_delta[:, None] + offsets``."""
-        return self.model_delta[:, None] + self.offsets[None, :]
-
-    @property
-    def p_decline(self) -> np.ndarray:
-        """P(perturbed change < 0), per country."""
-        return self._mass(self.values < 0)
-
-    @property
-    def p_improve(self) -> np.ndarray:
-        """P(perturbed change > 0), per country."""
-        return self._mass(self.values > 0)
-
-    @property
-    def p_unchanged(self) -> np.ndarray:
-        """P(perturbed change = 0), per country."""
-        return self._mass(self.values == 0)
-
-    def quantile(self, q: float) -> np.ndarray:
-        """The smallest attainable value ``v`` with P(change <= v) >= q, per country.
-
-        This is numpy's ``method="inverted_cdf"`` applied to the distribution (for the Monte
-        Carlo, to the draws), so every quantile is a change that can occur. A slack of 1e-10
-        keeps floating-point rounding of ``q`` or of the cumulative sum from stepping past a
-        value whose CDF equals ``q`` exactly.
-        """
-        if not 0 <= q <= 1:
-            raise ValueError(f"q must lie in [0, 1]; got {q!r}")
-        cdf = self._cdf()
-        first = np.argmax((cdf >= q - _QUANTILE_TOL) & (cdf > 0), axis=1)
-        return self.values[np.arange(len(first)), first]
-
-    def central_interval(self, level: float) -> tuple[np.ndarray, np.ndarray]:
-        """Equal-tailed interval holding at least ``level`` of the probability, per country.
-
-        The low end is the smallest value ``v`` with P(change <= v) >= (1 - level) / 2
-        (:meth:`quantile`); the high end is the largest ``v`` with
-        P(change >= v) >= (1 - level) / 2, i.e. minus the low end of the mirrored
-        distribution. Both tails are treated alike, so a symmetric distribution gets a
-        symmetric interval and swapping the editions mirrors the interval exactly.
-        """
-        if not 0 < level < 1:
-            raise ValueError(f"level must lie strictly between 0 and 1; got {level!r}")
-        tail = (1 - level) / 2
-        return self.quantile(tail), -self.reversed().quantile(tail)
-
-    def reversed(self) -> ChangeDistribution:
-        """The distribution of the change from ``to`` back to ``from`` (the mirror image)."""
-        counts = None if self.counts is None else self.counts[:, ::-1].copy()
-        return ChangeDistribution(-self.model_delta, self.offsets.copy(),
-                                  self.pmf[:, ::-1].copy(), self.method, self.draws, self.p,
-                                  counts)
-
-
-def perturbed_change_distribution(
-    items_from,
-    items_to,
-    *,
-    min_from,
-    max_from,
-    min_to,
-    max_to,
-    fixed_from=0.0,
-    fixed_to=0.0,
-    p: float = 0.1,
-    method: str = "monte-carlo",
-    draws: int = 20000,
-    seed=0,
-    chunk_size: int | None = None,
-) -> ChangeDistribution:
-    """Distribution of the change of a sum of item scores when every item may be mis-scored.
-
-    Parameters
-    ----------
-    items_from, items_to : array-like, shape (n, k_from) and (n, k_to)
-        Item scores of each country (rows) in the two editions, NaN-padded to a common item
-        count per edition: NaN marks "no item here" and contributes nothing. Values must be
-        integers within their ``[min, max]``.
-    min_from, max_from, min_to, max_to : array-like
-        Each item's range, broadcastable to the shape of the items (shape (k,) for ranges
-        shared by every country, (n, k) when items differ by country).
-    fixed_from, fixed_to : array-like, optional
-        Offsets added to each country's sum and never perturbed (FIW's adjustments),
-        broadcastable to (n,).
-    p : float
-        Probability that an item moves one point (``p/2`` down, ``p/2`` up), in [0, 1].
-    method : {"monte-carlo", "exact"}
-        Simulate ``draws`` re-scorings, or convolve the per-item distributions exactly.
-    draws : int
-        Monte Carlo draws (an integer >= 1, checked always); unused by the exact method.
-    seed : int, numpy.random.Generator or None
-        Seed of the Monte Carlo (passed to :func:`numpy.random.default_rng`).
-    chunk_size : int, optional
-        Draws simulated at once. By default about 2**18 / n (a few MB of working arrays,
-        which stay in cache); never more than :data:`CHUNK_BYTES` (100 MB) worth.
-
-    Returns
-    -------
-    ChangeDistribution
-        ``model_delta``, the integer ``offsets`` grid, the ``pmf`` over it per country, and
-        summaries (``p_decline``, ``p_improve``, ``p_unchanged``, ``quantile``).
-
-    Notes
-    -----
-    Item ``j`` of a country scores ``x_j`` in ``[lo_j, hi_j]``. Its re-scored value is
-
-    .. math:: y_j = \\operatorname{clip}(x_j + e_j, lo_j, hi_j), \\quad
-              P(e_j = -1) = P(e_j = +1) = p/2, \\; P(e_j = 0) = 1 - p,
-
-    independently over items, countries and editions. With fixed offsets ``f``, the perturbed
-    change is
-
-    .. math:: \\Delta^* = \\Big(\\sum_{j \\in to} y_j + f_{to}\\Big)
-                         - \\Big(\\sum_{j \\in from} y_j + f_{from}\\Big)
-              = \\Delta_{model} + \\sum_{j \\in to} (y_j - x_j) - \\sum_{j \\in from} (y_j - x_j).
-
-    For integer ``x_j`` inside its range each departure ``y_j - x_j`` is -1, 0 or +1: -1 with
-    probability ``p/2`` when ``x_j > lo_j`` (else 0), +1 with probability ``p/2`` when
-    ``x_j < hi_j``. The exact method convolves these three-point distributions one item at a
-    time, vectorised over countries. The Monte Carlo draws one uniform ``u`` per item, country
-    and draw and sets ``e = -1`` if ``u < p/2``, ``e = +1`` if ``u >= 1 - p/2``, then clips:
-    the literal model, vectorised over draws and countries, looping over items and over chunks
-    of draws; it keeps only a histogram of the change, so memory does not grow with ``draws``.
-
-    Examples
-    --------
-    One country, one item at 3 of [0, 4] in each edition:
-
-    >>> d = perturbed_change_distribution([[3.0]], [[3.0]], min_from=[0], max_from=[4],
-    ...                                   min_to=[0], max_to=[4], p=0.2, method="exact")
-    >>> d.values[0].tolist(), d.pmf[0].round(4).tolist()
-    ([-2.0, -1.0, 0.0, 1.0, 2.0], [0.01, 0.16, 0.66, 0.16, 0.01])
-    """
-    p = _check_probability("p", p, closed=True)
-    method = _check_choice("method", method, METHODS)
-    draws = _check_positive_int("draws", draws)
-    if chunk_size is not None:
-        chunk_size = _check_positive_int("chunk_size", chunk_size)
-    xf, lof, hif = _items("from", items_from, min_from, max_from)
-    xt, lot, hit = _items("to", items_to, min_to, max_to)
-    if xf.shape[0] != xt.shape[0]:
-        raise ValueError(f"items_from and items_to must have one row per country each; got "
-                         f"{xf.shape[0]} and {xt.shape[0]} rows")
-    n = xf.shape[0]
-    ff = _fixed("fixed_from", fixed_from, n)
-    ft = _fixed("fixed_to", fixed_to, n)
-    model_delta = (np.nansum(xt, axis=1) + ft) - (np.nansum(xf, axis=1) + ff)
-
-    # Each item as the probabilities that it moves the *change* down / up by one point. An
-    # item of the earlier edition moving up lowers the change, so its roles swap.
-    can_down_f, can_up_f = xf > lof, xf < hif          # NaN compares False: padding never moves
-    can_down_t, can_up_t = xt > lot, xt < hit
-    width = xf.shape[1] + xt.shape[1]
-    offsets = np.arange(-width, width + 1)
-    if method == "exact":
-        pmf = _exact_pmf(n, width, p,
-                         minus=[can_up_f.T, can_down_t.T], plus=[can_down_f.T, can_up_t.T])
-        return ChangeDistribution(model_delta, offsets, pmf, method, None, p)
-    rng = np.random.default_rng(seed)
-    counts = _monte_carlo_counts(rng, n, width, p, draws, chunk_size,
-                                 [(-1, can_down_f.T, can_up_f.T), (1, can_down_t.T, can_up_t.T)])
-    return ChangeDistribution(model_delta, offsets, counts / draws, method, draws, p, counts)
-
-
-def _exact_pmf(n, width, p, minus, plus) -> np.ndarray:
-    """Convolve the per-item three-point distributions of the change, item by item."""
-    pmf = np.zeros((n, 2 * width + 1))
-    pmf[:, width] = 1.0
-    half = p / 2
-    for minus_side, plus_side in zip(minus, plus):
-        for can_minus, can_plus in zip(minus_side, plus_side):
-            qm = np.where(can_minus, half, 0.0)[:, None]
-            qp = np.where(can_plus, half, 0.0)[:, None]
-            stay = 1.0 - qm - qp
-            moved = np.zeros_like(pmf)
-            moved[:, :-1] = qm * pmf[:, 1:]
-            # Added in one commutative step, so the mirror image of a problem gives the
-            # mirror image of its answer bit for bit.
-            moved[:, 1:] = moved[:, 1:] + qp * pmf[:, :-1]
-            pmf = stay * pmf + moved
-    return pmf
-
-
-def _monte_carlo_counts(rng, n, width, p, draws, chunk_size, sides) -> np.ndarray:
-    """Histogram of the simulated change offsets, shape (n, 2 * width + 1)."""
-    bins = 2 * width + 1
-    if chunk_size is None:
-        # Chunks of ~2**18 cells keep the working arrays in cache (faster than one big chunk);
-        # CHUNK_BYTES caps them for any size.
-        cells = min(_CHUNK_CELLS, CHUNK_BYTES // _BYTES_PER_CELL)
-        chunk_size = max(1, cells // max(n, 1))
-    counts = np.zeros(n * bins, dtype=np.int64)
-    base = np.arange(n, dtype=np.int64) * bins + width
-    half = p / 2
-    # u < down_at: the item moves down; u >= up_at: it moves up (never when at a bound:
-    # clipping turns the move into no move).
-    thresholds = [(sign, np.where(can_down, half, 0.0), np.where(can_up, 1.0 - half, 2.0))
-                  for sign, can_down_items, can_up_items in sides
-                  for can_down, can_up in zip(can_down_items, can_up_items)]
-    size = min(chunk_size, draws)
-    u = np.empty((size, n))
-    moved = np.empty((size, n), dtype=bool)
-    change = np.empty((size, n), dtype=np.int32)
-    done = 0
-    while done < draws:
-        size = min(size, draws - done)
-        u, moved, change = u[:size], moved[:size], change[:size]
-        change[...] = 0
-        for sign, down_at, up_at in thresholds:
-            rng.random(out=u)
-            if sign > 0:
-                change += np.greater_equal(u, up_at, out=moved)
-                change -= np.less(u, down_at, out=moved)
-            else:
-                change -= np.greater_equal(u, up_at, out=moved)
-                change += np.less(u, down_at, out=moved)
-        counts += np.bincount((change + base).ravel(), minlength=n * bins)
-        done += size
-    return counts.reshape(n, bins)
-
-
-def _items(side, x, lo, hi):
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 2:
-        raise ValueError(f"items_{side} must be two-dimensional (countries x items); got shape "
-                         f"{x.shape}")
-    try:
-        lo = np.broadcast_to(np.asarray(lo, dtype=float), x.shape)
-        hi = np.broadcast_to(np.asarray(hi, dtype=float), x.shape)
-    except ValueError:
-        raise ValueError(f"min_{side} and max_{side} must broadcast to the shape of "
-                         f"items_{side} {x.shape}; got {np.shape(lo)} and {np.shape(hi)}") from None
-    present = ~np.isnan(x)
-    if np.isinf(x).any():
-        raise ValueError(f"items_{side} must be finite or NaN (no item); got an infinite value")
-    bad_range = present & ~((lo <= hi) & np.isfinite(lo) & np.isfinite(hi)
-                            & (lo == np.round(lo)) & (hi == np.round(hi)))
-    if bad_range.any():
-        i, j = np.argwhere(bad_range)[0]
-        raise ValueError(f"min_{side} and max_{side} must be integers with min <= max for every "
-                         f"item; got [{lo[i, j]:g}, {hi[i, j]:g}] at row {i}, item {j}")
-    bad = present & ((x != np.round(x)) | (x < lo) | (x > hi))
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise ValueError(f"items_{side} must be integers within [min_{side}, max_{side}]; got "
-                         f"{x[i, j]:g} outside [{lo[i, j]:g}, {hi[i, j]:g}] or not whole at row "
-                         f"{i}, item {j} ({int(bad.sum())} such values)")
-    return x, lo, hi
-
-
-def _fixed(name, value, n):
-    try:
-        f = np.broadcast_to(np.asarray(value, dtype=float), (n,))
-    except ValueError:
-        raise ValueError(f"{name} must be a number or one per country ({n}); got shape "
-                         f"{np.shape(value)}") from None
-    if not np.isfinite(f).all():
-        raise ValueError(f"{name} must be finite; got {f[~np.isfinite(f)][0]!r}")
-    return f
-
-
-# -- parameter checks ------------------------------------------------------------------------
-def _check_probability(name, value, *, closed):
-    ok = isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
-    ok = ok and ((0 <= value <= 1) if closed else (0 < value < 1))
-    if not ok:
-        allowed = "a number in [0, 1]" if closed else "a number strictly between 0 and 1"
-        raise ValueError(f"{name} must be {allowed}; got {value!r}")
-    return float(value)
-
-
-def _check_positive_int(name, value):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
-    return int(value)
-
-
-def _check_choice(name, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
-    return value
-
-
-# -- from score frames to item arrays ---------------------------------------------------------
-@dataclass(frozen=True)
-class _Plan:
-    """How one edition's total splits into perturbed items and fixed adjustments."""
-
-    kind: str
-    items: tuple[tuple[int, Component], ...]
-    fixed: tuple[tuple[int, Component], ...]
-
-
-def _plans(m: Methodology, edition: int) -> list[_Plan]:
-    """Item plans for ``edition``, finest first: questions, their parents, the total."""
-    questions = [c for c in m.questions if c.applies_to(edition)]
-    parents = list(dict.fromkeys(c.parent for c in questions if c.parent is not None))
-    plans = []
-    for kind, keys in (("questions", [c.key for c in questions]), ("categories", parents)):
-        if keys:
-            items, fixed = _expand(m, m.total.key, set(keys), edition)
-            plans.append(_Plan(kind, tuple(items), tuple(fixed)))
-    plans.append(_Plan("total", ((1, m.total),), ()))
-    return plans
-
-
-def _expand(m: Methodology, key: str, item_keys: set, edition: int, sign: int = 1):
-    """Signed items and adjustments that ``key`` sums to in ``edition``."""
-    c = m.component(key)
-    if c.key in item_keys:
-        return [(sign, c)], []
-    if not c.applies_to(edition):
-        return [], []
-    if c.level == "adjustment":
-        return [], [(sign, c)]
-    if not c.terms:
-        raise MethodologyError(f"{m.key}: component {c.key!r} is neither an item nor a sum of "
-                               f"items in {edition}; cannot split the total")
-    items, fixed = [], []
-    for s, term in c.terms:
-        i, f = _expand(m, term, item_keys, edition, sign * s)
-        items += i
-        fixed += f
-    return items, fixed
-
-
-_UNBOUNDED = 1e9
-
-
-def _questions_under(m: Methodology, c: Component, edition: int) -> int:
-    """How many questions a category (or the total) aggregates in ``edition``."""
-    if c.level == "question":
-        return 1
-    return sum(_questions_under(m, m.component(t), edition) for s, t in c.terms
-               if m.component(t).applies_to(edition) and m.component(t).level != "adjustment")
-
-
-def _edition_arrays(side: pd.DataFrame, m: Methodology, edition: int, coarse: str = "split"):
-    """Items, ranges, fixed offsets, item kind and notes for one edition's rows.
-
-    An item that enters the total with a minus sign is passed negated on the mirrored range,
-    so every item adds; clipping is symmetric, so the model is unchanged.
-
-    With ``coarse="split"``, a category or total that stands in for unpublished questions is
-    perturbed as the sum of its k questions' errors: k items, the first holding the published
-    score and the others 0, on an unbounded range (the question scores, hence the bounds they
-    would clip at, are unknown).
-    """
-    n = len(side)
-    plans = _plans(m, edition)
-    sizes = {id(pl): (sum(_questions_under(m, c, edition) for _, c in pl.items)
-                      if coarse == "split" and pl.kind != "questions" else len(pl.items))
-             for pl in plans}
-    width = max(sizes.values())
-    x = np.full((n, width), np.nan)
-    lo = np.zeros((n, width))
-    hi = np.zeros((n, width))
-    fixed = np.zeros(n)
-    kind = np.full(n, None, dtype=object)
-    names = np.full((n, width), "", dtype=object)
-    notes = [[] for _ in range(n)]
-    todo = np.ones(n, dtype=bool)
-    out_of_range: list[str] = []
-    for plan in plans:
-        cols = [c.key for _, c in plan.items]
-        if not all(k in side.columns for k in cols):
-            continue
-        values = side[cols].to_numpy(dtype=float)
-        rows = todo & ~np.isnan(values).any(axis=1)
-        if not rows.any():
-            continue
-        signs = np.array([s for s, _ in plan.items], dtype=float)
-        mins = np.array([c.min for _, c in plan.items], dtype=float)
-        maxs = np.array([c.max for _, c in plan.items], dtype=float)
-        k = len(cols)
-        bad_range = rows[:, None] & ((values < mins) | (values > maxs) |
-                                     (values != np.round(values)))
-        out_of_range += [f"{side.index[i]} {edition} {cols[j]} = {values[i, j]:g}"
-                         for i, j in np.argwhere(bad_range)]
-        if coarse == "split" and plan.kind != "questions":
-            # Each coarse score becomes k unbounded virtual items: the score plus k-1 zeros.
-            col = 0
-            for j, (sgn, c) in enumerate(plan.items):
-                kq = _questions_under(m, c, edition)
-                x[rows, col] = values[rows, j] * sgn
-                x[rows, col + 1:col + kq] = 0.0
-                lo[rows, col:col + kq] = -_UNBOUNDED
-                hi[rows, col:col + kq] = _UNBOUNDED
-                names[rows, col:col + kq] = c.key
-                col += kq
-            for i in np.flatnonzero(rows):
-                notes[i].append(f"{edition}: {plan.kind} only; each perturbed as the sum of "
-                                f"its questions' errors ({sizes[id(plan)]} in all, unclipped)")
-        else:
-            x[rows, :k] = values[rows] * signs
-            lo[rows, :k] = np.where(signs > 0, mins, -maxs)
-            hi[rows, :k] = np.where(signs > 0, maxs, -mins)
-            names[rows, :k] = cols
-        kind[rows] = plan.kind
-        for s, c in plan.fixed:
-            v = side[c.key].to_numpy(dtype=float) if c.key in side.columns else np.full(n, np.nan)
-            for i in np.flatnonzero(rows & np.isnan(v)):
-                notes[i].append(f"{edition}: {c.key} not published, held at 0")
-            fixed[rows] += s * np.nan_to_num(v[rows])
-        if plan.kind == "total" and coarse != "split":
-            for i in np.flatnonzero(rows):
-                notes[i].append(f"{edition}: total only, perturbed as one item on "
-                                f"[{m.total.min}, {m.total.max}]")
-        todo &= ~rows
-    if out_of_range:
-        # Every offending score in one message, as validation reports them.
-        found = out_of_range
-        raise ScoringError(
-            f"{len(found)} item score{'s' if len(found) > 1 else ''} not a whole number within "
-            f"the methodology's range, so the error model cannot perturb "
-            f"{'them' if len(found) > 1 else 'it'}: {'; '.join(found[:10])}"
-            + (f"; and {len(found) - 10} more" if len(found) > 10 else ""))
-    return x, lo, hi, fixed, kind, notes
-
 
 def _selection(data, index, from_edition, to_edition, countries, include_territories):
-    """compare()'s rows and notes, and the canonical score rows of both editions by iso3."""
-    from .comparison import compare
+    """The comparison to model (given, or computed once here), its methodology, its
+    ``iso3, country, delta`` rows and the canonical score rows behind it."""
+    from .comparison import Comparison, compare
 
-    m = index if isinstance(index, Methodology) else load_methodology(index)
-    if data is None:
-        from ..datasets.load import load_dataset
-
-        data = load_dataset(m.key)
-    comparison = compare(data, index=m, from_edition=from_edition, to_edition=to_edition,
-                         countries=countries, include_territories=include_territories)
+    if isinstance(data, Comparison):
+        given = {"from_edition": from_edition, "to_edition": to_edition, "countries": countries}
+        extra = [k for k, v in given.items() if v is not None]
+        if extra or include_territories:
+            raise ValueError(f"{', '.join(extra) or 'include_territories'} must not be given "
+                             "with a Comparison: it already fixes the editions and countries")
+        comparison = data
+    else:
+        comparison = compare(data, from_edition, to_edition, index=index, countries=countries,
+                             include_territories=include_territories)
+    m = comparison.methodology or load_methodology(comparison.summary["index"])
     rows = comparison.rows[["iso3", "country", "delta"]].reset_index(drop=True)
-    a, b = int(from_edition), int(to_edition)
-    wanted = set(rows["iso3"])
-    canon = to_canonical(data[data["edition"].isin([a, b]) & data["iso3"].isin(wanted)], m)
-    return m, rows, comparison.notes, canon
+    scores = comparison.scores
+    canon = scores[scores["iso3"].isin(set(rows["iso3"]))]
+    return m, rows, comparison, canon
 
 
 # -- the public API -------------------------------------------------------------------------
 def rescoring_robustness(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index: str | Methodology = "fotn",
-    from_edition: int,
-    to_edition: int,
+    index=None,
+    from_edition: int | None = None,
+    to_edition: int | None = None,
     countries: list[str] | None = None,
     include_territories: bool = False,
     p: float = 0.1,
@@ -561,12 +78,14 @@ def rescoring_robustness(
 
     Parameters
     ----------
-    data : DataFrame, optional
-        Score rows, as for :func:`scoring.compare`. Default: the bundled dataset of ``index``.
-    index : str or Methodology
-        ``"fotn"`` or ``"fiw"``.
+    data : Comparison, Panel or DataFrame, optional
+        A :class:`scoring.Comparison` (the result of :func:`scoring.compare`: its editions,
+        countries and territory rule are used, and nothing is compared again); or a panel or
+        score rows, as for :func:`scoring.compare`. Default: the bundled dataset of ``index``.
+    index : str or Methodology, optional
+        ``"fotn"`` or ``"fiw"``, as for :func:`scoring.compare`.
     from_edition, to_edition : int
-        The two editions (either order; change is to - from).
+        The two editions (either order; change is to - from); not with a Comparison.
     countries : list of str, optional
         ISO3 codes to restrict to.
     include_territories : bool
@@ -664,33 +183,51 @@ def rescoring_robustness(
     >>> float(row["delta"]), row["items_from"], bool(row["p_decline"] > 0.9)
     (-4.0, 'questions', True)
     """
-    p = _check_probability("p", p, closed=True)
-    alpha = _check_probability("alpha", alpha, closed=False)
-    interval = _check_probability("interval", interval, closed=False)
-    method = _check_choice("method", method, METHODS)
-    coarse = _check_choice("coarse", coarse, ("split", "as-published"))
-    draws = _check_positive_int("draws", draws)
-    m, rows, compare_notes, canon = _selection(data, index, from_edition, to_edition,
-                                               countries, include_territories)
-    a, b = int(from_edition), int(to_edition)
-    early, late = min(a, b), max(a, b)
-    n = len(rows)
+    p = check_probability("p", p, closed=True)
+    alpha = check_probability("alpha", alpha, closed=False)
+    interval = check_probability("interval", interval, closed=False)
+    method = check_choice("method", method, METHODS)
+    coarse = check_choice("coarse", coarse, ("split", "as-published"))
+    draws = check_positive_int("draws", draws)
+    m, rows, comparison, canon = _selection(data, index, from_edition, to_edition, countries,
+                                            include_territories)
+    a, b = comparison.editions
     out = rows.copy()
-    notes = [[] for _ in range(n)]
-
+    notes = [[] for _ in range(len(out))]
     # The simulation sees countries sorted by ISO3, earlier edition first.
     order = np.argsort(out["iso3"].to_numpy(dtype=str), kind="stable")
-    iso_sorted = out["iso3"].to_numpy()[order]
+    sides = _sides(canon, m, out["iso3"].to_numpy()[order], (min(a, b), max(a, b)), coarse,
+                   order, notes)
+    modelled = np.zeros(len(out), dtype=bool)
+    modelled[order] = [all(sides[ed][5][j] is not None for ed in sides)
+                       for j in range(len(out))]
+    dist = _distribution(sides, order, modelled, a > b, p=p, method=method, draws=draws,
+                         seed=seed, interval=interval)
+    out = _item_columns(out, sides, order, modelled, (a, b), dist)
+    out = _sign_columns(out, alpha=alpha, method=method, draws=draws)
+    model_delta, delta = out["model_delta"].to_numpy(), out["delta"].to_numpy(dtype=float)
+    mismatch = modelled & (np.sign(model_delta) != np.sign(delta)) & ~np.isnan(delta)
+    for i in np.flatnonzero(mismatch):
+        notes[i].append(f"the item sums change by {model_delta[i]:g}, the published totals by "
+                        f"{delta[i]:g}: p_sign is for the published direction")
+    out["note"] = ["; ".join(x) for x in notes]
+    out.attrs["model"] = _model_attrs(p, alpha, draws, seed, interval, method)
+    out.attrs["model"]["coarse"] = coarse
+    out.attrs["notes"] = list(comparison.notes)
+    out.attrs["index"], out.attrs["from"], out.attrs["to"] = m.key, a, b
+    return out
+
+
+def _sides(canon, m, iso_sorted, editions, coarse, order, notes) -> dict:
+    """Per edition (earlier first), the item arrays of :func:`edition_arrays` for the
+    countries in ISO3 order, with a note per country where the model departs from the
+    published total."""
     sides = {}
-    for ed in (early, late):
+    for ed in editions:
         side = canon[canon["edition"] == ed].set_index("iso3").reindex(iso_sorted)
-        sides[ed] = (side, *_edition_arrays(side, m, ed, coarse))
-    total_key = m.total.key
-    kinds, counts_items, sums = {}, {}, {}
-    for ed, (side, x, lo, hi, fixed, kind, ed_notes) in sides.items():
-        kinds[ed], counts_items[ed] = kind, np.sum(~np.isnan(x), axis=1)
-        sums[ed] = np.nansum(x, axis=1) + fixed
-        published = side[total_key].to_numpy(dtype=float)
+        x, lo, hi, fixed, kind, ed_notes = edition_arrays(side, m, ed, coarse)
+        sums = np.nansum(x, axis=1) + fixed
+        published = side[m.total.key].to_numpy(dtype=float)
         for j, i in enumerate(order):
             notes[i] += ed_notes[j]
             if kind[j] is None:
@@ -698,52 +235,70 @@ def rescoring_robustness(
             elif np.isnan(published[j]):
                 notes[i].append(f"{ed}: no total published (delta is blank); the model uses "
                                 f"the {kind[j]}")
-            elif kind[j] != "total" and sums[ed][j] != published[j]:
-                notes[i].append(f"{ed}: {kind[j]} sum to {sums[ed][j]:g} but the published "
+            elif kind[j] != "total" and sums[j] != published[j]:
+                notes[i].append(f"{ed}: {kind[j]} sum to {sums[j]:g} but the published "
                                 f"total is {published[j]:g}; the model uses the sum")
-    modelled = np.array([kinds[early][j] is not None and kinds[late][j] is not None
-                         for j in range(n)], dtype=bool)
-    keep = np.flatnonzero(modelled)
-    cols = ("p_decline", "p_improve", "p_unchanged", "change_low", "change_high")
-    res = {c: np.full(n, np.nan) for c in cols}
-    model_delta = np.full(n, np.nan)
-    if keep.size:
-        _, xf, lof, hif, ff, _, _ = sides[early]
-        _, xt, lot, hit, ft, _, _ = sides[late]
-        dist = perturbed_change_distribution(
-            xf[keep], xt[keep], min_from=lof[keep], max_from=hif[keep], min_to=lot[keep],
-            max_to=hit[keep], fixed_from=ff[keep], fixed_to=ft[keep], p=p, method=method,
-            draws=draws, seed=seed)
-        lower, upper = dist.p_decline, dist.p_improve
-        if a > b:
-            # Mirror: a decline from early to late is an improvement from late to early.
-            lower, upper = upper, lower
-            dist = dist.reversed()
-        at = order[keep]
-        model_delta[at] = dist.model_delta
-        res["p_decline"][at] = lower
-        res["p_improve"][at] = upper
-        res["p_unchanged"][at] = dist.p_unchanged
-        res["change_low"][at], res["change_high"][at] = dist.central_interval(interval)
+        sides[ed] = (x, lo, hi, fixed, np.sum(~np.isnan(x), axis=1), kind)
+    return sides
 
-    delta = out["delta"].to_numpy(dtype=float)
-    side_kind = {ed: np.empty(n, dtype=object) for ed in (a, b)}
-    side_n = {ed: np.zeros(n) for ed in (a, b)}
-    for ed in (a, b):
-        side_kind[ed][order] = kinds[ed]
-        side_n[ed][order] = counts_items[ed]
-        side_n[ed][order[~modelled]] = np.nan
-    out["delta"] = delta
-    out["model_delta"] = model_delta
+
+_DISTRIBUTION = ("p_decline", "p_improve", "p_unchanged", "change_low", "change_high")
+
+
+def _distribution(sides, order, modelled, mirrored, *, p, method, draws, seed, interval):
+    """Probabilities and central interval of the perturbed change, in the rows' order."""
+    n = len(modelled)
+    res = {c: np.full(n, np.nan) for c in (*_DISTRIBUTION, "model_delta")}
+    keep = np.flatnonzero(modelled[order])
+    if not keep.size:
+        return res
+    (xf, lof, hif, ff, _, _), (xt, lot, hit, ft, _, _) = sides.values()
+    dist = perturbed_change_distribution(
+        xf[keep], xt[keep], min_from=lof[keep], max_from=hif[keep], min_to=lot[keep],
+        max_to=hit[keep], fixed_from=ff[keep], fixed_to=ft[keep], p=p, method=method,
+        draws=draws, seed=seed)
+    lower, upper = dist.p_decline, dist.p_improve
+    if mirrored:
+        # Mirror: a decline from early to late is an improvement from late to early.
+        lower, upper = upper, lower
+        dist = dist.reversed()
+    at = order[keep]
+    res["model_delta"][at] = dist.model_delta
+    res["p_decline"][at] = lower
+    res["p_improve"][at] = upper
+    res["p_unchanged"][at] = dist.p_unchanged
+    res["change_low"][at], res["change_high"][at] = dist.central_interval(interval)
+    return res
+
+
+def _item_columns(out, sides, order, modelled, editions, dist) -> pd.DataFrame:
+    """``model_delta``, what was perturbed in each edition and how many items, and the
+    distribution's columns."""
+    n = len(out)
+    a, b = editions
+    side_kind = {ed: np.empty(n, dtype=object) for ed in editions}
+    side_n = {ed: np.zeros(n) for ed in editions}
+    for ed in editions:
+        side_kind[ed][order] = sides[ed][5]
+        side_n[ed][order] = sides[ed][4]
+        side_n[ed][~modelled] = np.nan
+    out["delta"] = out["delta"].to_numpy(dtype=float)
+    out["model_delta"] = dist["model_delta"]
     out["items_from"] = side_kind[a]
     out["items_to"] = side_kind[b]
     out["n_items_from"] = pd.array(side_n[a], dtype="Float64").astype("Int64")
     out["n_items_to"] = pd.array(side_n[b], dtype="Float64").astype("Int64")
-    for c in cols:
-        out[c] = res[c]
+    for c in _DISTRIBUTION:
+        out[c] = dist[c]
     for c in ("p_decline", "p_improve", "p_unchanged"):
         # Sums of probabilities can overshoot 1 by rounding.
         out[c] = np.clip(out[c], 0.0, 1.0)
+    return out
+
+
+def _sign_columns(out, *, alpha, method, draws) -> pd.DataFrame:
+    """``p_sign``, ``p_flip``, ``q_flip``, ``robust`` and ``mc_se``."""
+    delta = out["delta"].to_numpy(dtype=float)
     p_sign = np.select([delta < 0, delta > 0, delta == 0],
                        [out["p_decline"], out["p_improve"], out["p_unchanged"]], np.nan)
     out["p_sign"] = p_sign
@@ -754,15 +309,6 @@ def rescoring_robustness(
         out["mc_se"] = np.sqrt(p_sign * (1 - p_sign) / draws)
     else:
         out["mc_se"] = np.where(np.isnan(p_sign), np.nan, 0.0)
-    mismatch = modelled & (np.sign(model_delta) != np.sign(delta)) & ~np.isnan(delta)
-    for i in np.flatnonzero(mismatch):
-        notes[i].append(f"the item sums change by {model_delta[i]:g}, the published totals by "
-                        f"{delta[i]:g}: p_sign is for the published direction")
-    out["note"] = ["; ".join(x) for x in notes]
-    out.attrs["model"] = _model_attrs(p, alpha, draws, seed, interval, method)
-    out.attrs["model"]["coarse"] = coarse
-    out.attrs["notes"] = list(compare_notes)
-    out.attrs["index"], out.attrs["from"], out.attrs["to"] = m.key, a, b
     return out
 
 
@@ -824,11 +370,11 @@ def _model_attrs(p, alpha, draws, seed, interval, method) -> dict:
 
 
 def question_consistency(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index: str | Methodology = "fotn",
-    from_edition: int,
-    to_edition: int,
+    index=None,
+    from_edition: int | None = None,
+    to_edition: int | None = None,
     countries: list[str] | None = None,
     include_territories: bool = False,
 ) -> pd.DataFrame:
@@ -836,16 +382,9 @@ def question_consistency(
 
     Parameters
     ----------
-    data : DataFrame, optional
-        Score rows, as for :func:`scoring.compare`. Default: the bundled dataset of ``index``.
-    index : str or Methodology
-        ``"fotn"`` or ``"fiw"``.
-    from_edition, to_edition : int
-        The two editions (either order; change is to - from).
-    countries : list of str, optional
-        ISO3 codes to restrict to.
-    include_territories : bool
-        FIW only: include territories.
+    data, index, from_edition, to_edition, countries, include_territories
+        As for :func:`rescoring_robustness`: a :class:`scoring.Comparison`, or what
+        :func:`scoring.compare` takes.
 
     Returns
     -------
@@ -878,9 +417,10 @@ def question_consistency(
     >>> int(row["down"]), int(row["up"]), round(float(row["p"]), 4)
     (4, 0, 0.125)
     """
-    m, rows, compare_notes, canon = _selection(data, index, from_edition, to_edition,
-                                               countries, include_territories)
-    a, b = int(from_edition), int(to_edition)
+    m, rows, comparison, canon = _selection(data, index, from_edition, to_edition, countries,
+                                            include_territories)
+    compare_notes = comparison.notes
+    a, b = comparison.editions
     n = len(rows)
     out = rows.copy()
     iso = out["iso3"].to_numpy()
@@ -908,7 +448,7 @@ def question_consistency(
         elif down[i] + up[i] == 0:
             notes[i] = "no question changed: nothing to test"
         else:
-            pvals[i] = _binom_two_sided_p(int(down[i]), int(down[i] + up[i]))
+            pvals[i] = binomial_two_sided_p(int(down[i]), int(down[i] + up[i]))
     n_q = np.full(n, len(keys))
     for name, v in (("n_questions", n_q), ("down", down), ("up", up), ("unchanged", same)):
         out[name] = pd.array([int(x) if ok else pd.NA for x, ok in zip(v, both)], dtype="Int64")
@@ -918,20 +458,3 @@ def question_consistency(
     out.attrs["notes"] = list(compare_notes)
     out.attrs["index"], out.attrs["from"], out.attrs["to"] = m.key, a, b
     return out
-
-
-def _binom_two_sided_p(k: int, n: int, p0: float = 0.5) -> float:
-    """Exact two-sided binomial p-value by the rule of scipy.stats.binomtest.
-
-    Sums the pmf over every outcome no more likely than ``k`` (with scipy's relative slack of
-    1e-7), capped at 1.
-    """
-    from scipy.stats import binom  # here, so importing the module stays light
-
-    if n < 1 or not 0 <= k <= n:
-        raise ValueError(f"k and n must satisfy 0 <= k <= n and n >= 1; got k={k}, n={n}")
-    pmf = binom.pmf(np.arange(n + 1), n, p0)
-    d = binom.pmf(k, n, p0)
-    if k == p0 * n:
-        return 1.0
-    return float(min(1.0, pmf[pmf <= d * (1 + 1e-7)].sum()))

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..ingest.harmonize import to_canonical
-from ..methodology import Methodology, load_methodology
+from ..datasets.panel import as_panel
 
-__all__ = ["long_series", "country_trends", "SERIES_CHOICES"]
+__all__ = ["long_series", "country_trends", "series_trends", "SERIES_CHOICES"]
 
 #: What ``series=`` may name besides a single component key.
 SERIES_CHOICES = ("total", "categories", "questions")
 
 
 def long_series(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index: str | Methodology = "fotn",
+    index=None,
     series: str = "total",
     countries=None,
     from_edition: int | None = None,
@@ -27,8 +26,10 @@ def long_series(
 
     Parameters
     ----------
-    data : DataFrame, optional
-        Score rows (default: the bundled dataset of ``index``).
+    data : Panel or DataFrame, optional
+        A panel or score rows as for :func:`scoring.compare` (default: the bundled dataset of
+        ``index``).
+    index : str or Methodology, optional
     series : str
         "total", "categories" (each category), "questions" (each question), or one
         component key ("access", "pr", "A1"...).
@@ -45,11 +46,8 @@ def long_series(
         ``iso3``, ``country`` (latest name), ``series`` (component key), ``edition``,
         ``value``. Editions where a component was not published are absent (not NaN).
     """
-    m = index if isinstance(index, Methodology) else load_methodology(index)
-    if data is None:
-        from ..datasets.load import load_dataset
-
-        data = load_dataset(m.key)
+    panel = as_panel(data, index)
+    m = panel.methodology
     if series == "total":
         keys = [m.total.key]
     elif series == "categories":
@@ -61,21 +59,8 @@ def long_series(
     else:
         raise ValueError(f"series must be one of {', '.join(SERIES_CHOICES)} or a component "
                          f"of {m.key} ({', '.join(m.keys)}); got {series!r}")
-    rows = data
-    if "ct" in rows.columns and not include_territories:
-        rows = rows[~rows["ct"].str.lower().eq("t")]
-    if countries:
-        wanted = [c.strip().upper() for c in countries]
-        unknown = sorted(set(wanted) - set(rows["iso3"].dropna()))
-        if unknown:
-            raise ValueError(f"countries must be ISO3 codes in the data; not found: "
-                             f"{', '.join(unknown)}")
-        rows = rows[rows["iso3"].isin(wanted)]
-    if from_edition is not None:
-        rows = rows[rows["edition"] >= from_edition]
-    if to_edition is not None:
-        rows = rows[rows["edition"] <= to_edition]
-    canon = to_canonical(rows, m) if len(rows) else rows
+    canon = panel.select(countries=countries, include_territories=include_territories,
+                         from_edition=from_edition, to_edition=to_edition).scores
     keys = [k for k in keys if k in canon.columns]
     names = (canon.sort_values("edition").groupby("iso3")["country"].last()
              if len(canon) else pd.Series(dtype="str"))
@@ -88,9 +73,9 @@ def long_series(
 
 
 def country_trends(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index: str | Methodology = "fotn",
+    index=None,
     series: str = "total",
     countries=None,
     from_edition: int | None = None,
@@ -101,16 +86,23 @@ def country_trends(
 ) -> pd.DataFrame:
     """Mann-Kendall trend, Sen's slope and OLS for each country's series (and each series).
 
-    :func:`long_series` then :func:`scoring.trends.trend_tests` with entity
+    :func:`long_series` then :func:`scoring.trend_tests` with entity
     ``["iso3", "series"]`` and time ``edition``; slopes are points per year (edition gaps
     count). Returns the trend table with ``country`` inserted after ``iso3``; its q-values
     control the false discovery rate across all series of the call.
     """
-    from ..inference.trends import trend_tests
-
     long = long_series(data, index=index, series=series, countries=countries,
                        from_edition=from_edition, to_edition=to_edition,
                        include_territories=include_territories)
+    return series_trends(long, confidence=confidence, exact_max_n=exact_max_n)
+
+
+def series_trends(long: pd.DataFrame, *, confidence: float = 0.95,
+                  exact_max_n: int = 10) -> pd.DataFrame:
+    """The trend table of :func:`country_trends` from a long frame already made by
+    :func:`long_series` (so a caller who also needs the series makes them once)."""
+    from ..inference.trends import trend_tests
+
     out = trend_tests(long, entity=["iso3", "series"], time="edition", value="value",
                       confidence=confidence, exact_max_n=exact_max_n)
     names = long.drop_duplicates("iso3").set_index("iso3")["country"]

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..datasets.panel import as_panel
 from .comparison import compare
-from ..methodology import Methodology, load_methodology
 
 __all__ = ["largest_changes"]
 
 
 def largest_changes(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index: str | Methodology = "fotn",
+    index=None,
     edition: int,
     years: int = 1,
     n: int = 10,
@@ -24,9 +24,9 @@ def largest_changes(
 
     Parameters
     ----------
-    data : DataFrame, optional
-        Score rows as for :func:`scoring.compare` (default: the bundled dataset).
-    index : str or Methodology
+    data : Panel or DataFrame, optional
+        A panel or score rows as for :func:`scoring.compare` (default: the bundled dataset).
+    index : str or Methodology, optional
     edition : int
         The later edition.
     years : int
@@ -52,24 +52,20 @@ def largest_changes(
     --------
     >>> top = largest_changes(index="fotn", edition=2024, years=5, n=3)  # doctest: +SKIP
     """
-    m = index if isinstance(index, Methodology) else load_methodology(index)
     if not isinstance(years, int) or years < 1:
         raise ValueError(f"years must be a positive whole number; got {years!r}")
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive whole number; got {n!r}")
     start = edition - years
-    if data is None:
-        from ..datasets.load import load_dataset
-
-        data = load_dataset(m.key)
-    available = sorted(int(e) for e in data["edition"].dropna().unique())
+    panel = as_panel(data, index)
+    m = panel.methodology
+    available = panel.editions
     if start not in available:
         why = (f"{m.name} published no {start} edition" if start not in m.editions
                else f"edition {start} is not in the data")
         raise ValueError(f"a {years}-year window to {edition} needs edition {start}: {why} "
                          f"(editions in the data: {', '.join(map(str, available))})")
-    result = compare(data, index=m, from_edition=start, to_edition=edition,
-                     include_territories=include_territories)
+    result = compare(panel, start, edition, include_territories=include_territories)
     rows = result.rows
     parts = []
     for direction, sign in (("decline", -1), ("improvement", 1)):

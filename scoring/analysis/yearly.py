@@ -4,28 +4,57 @@ year")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
-from .comparison import compare
-from ..methodology import Methodology, load_methodology
+from ..datasets.panel import as_panel
 from ..inference.sign import sign_test
+from ..methodology import load_methodology
+from .comparison import Comparison, compare
 
-__all__ = ["yearly_counts", "decline_run", "country_changes"]
+__all__ = ["successive_comparisons", "yearly_counts", "decline_run", "country_changes",
+           "changes_table"]
+
+
+def successive_comparisons(data=None, *, index=None,
+                           include_territories: bool = False) -> list[Comparison]:
+    """:func:`scoring.compare` for every pair of successive editions in the data, once each.
+
+    ``data`` and ``index`` as for :func:`scoring.compare`. The result can be passed to
+    :func:`yearly_counts` and :func:`country_changes`, so that a caller who needs both
+    compares each pair only once.
+    """
+    panel = as_panel(data, index)
+    eds = panel.editions
+    return [compare(panel, a, b, include_territories=include_territories)
+            for a, b in zip(eds, eds[1:])]
+
+
+def _comparisons(data, index, include_territories) -> list[Comparison]:
+    if isinstance(data, Sequence) and not isinstance(data, str) and \
+            all(isinstance(c, Comparison) for c in data):
+        if include_territories or index is not None:
+            raise ValueError("index and include_territories must not be given with "
+                             "comparisons: they were fixed when the comparisons were made")
+        return list(data)
+    return successive_comparisons(data, index=index, include_territories=include_territories)
 
 
 def yearly_counts(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index: str | Methodology = "fotn",
+    index=None,
     include_territories: bool = False,
 ) -> pd.DataFrame:
     """Declines, improvements and no change per pair of successive editions in the data.
 
     Parameters
     ----------
-    data : DataFrame, optional
-        Score rows (default: the bundled dataset of ``index``).
-    index : str or Methodology
+    data : Panel, DataFrame or list of Comparison, optional
+        A panel or score rows as for :func:`scoring.compare` (default: the bundled dataset of
+        ``index``), or the comparisons of :func:`successive_comparisons`.
+    index : str or Methodology, optional
     include_territories : bool
         FIW: count territories too (default: countries only, as Freedom House).
 
@@ -43,17 +72,10 @@ def yearly_counts(
     --------
     >>> counts = yearly_counts(index="fiw")  # doctest: +SKIP
     """
-    m = index if isinstance(index, Methodology) else load_methodology(index)
-    if data is None:
-        from ..datasets.load import load_dataset
-
-        data = load_dataset(m.key)
-    eds = sorted(int(e) for e in data["edition"].dropna().unique())
     rows = []
-    for a, b in zip(eds, eds[1:]):
-        r = compare(data, index=m, from_edition=a, to_edition=b,
-                    include_territories=include_territories)
-        between = [e for e in m.editions if a < e < b]
+    for r in _comparisons(data, index, include_territories):
+        a, b = r.editions
+        between = [e for e in r.methodology.editions if a < e < b]
         test = sign_test(r.rows["delta"].to_numpy(dtype=float))
         rows.append(dict(from_edition=a, to_edition=b, consecutive=not between,
                          n=r.summary["n"], declined=r.summary["declined"],
@@ -121,9 +143,9 @@ def decline_run(counts: pd.DataFrame) -> dict:
 
 
 def country_changes(
-    data: pd.DataFrame | None = None,
+    data=None,
     *,
-    index: str | Methodology = "fotn",
+    index=None,
     include_territories: bool = False,
     countries=None,
     error_p: float = 0.1,
@@ -133,8 +155,11 @@ def country_changes(
 
     Parameters
     ----------
-    data, index, include_territories, countries
-        As in :func:`scoring.compare`.
+    data, index, include_territories
+        As in :func:`yearly_counts` (``data`` may be the comparisons of
+        :func:`successive_comparisons`).
+    countries : list of str, optional
+        ISO3 codes to keep (codes not in a pair are passed over).
     error_p, alpha : float
         The re-scoring error model of :func:`scoring.rescoring_robustness` (exact method),
         applied to each pair.
@@ -145,29 +170,33 @@ def country_changes(
         One row per country and pair: ``iso3``, ``country``, ``from_edition``,
         ``to_edition``, ``consecutive`` (no published edition in between), ``delta``,
         ``p_sign`` (probability the sign of the change survives re-scoring), ``robust``.
+
+    Notes
+    -----
+    The exact method models each country on its own, so keeping some countries after the
+    model gives the same rows as modelling those countries alone.
     """
     from .robustness import rescoring_robustness
 
-    m = index if isinstance(index, Methodology) else load_methodology(index)
-    if data is None:
-        from ..datasets.load import load_dataset
+    tables = [rescoring_robustness(c, p=error_p, alpha=alpha, method="exact")
+              for c in _comparisons(data, index, include_territories)]
+    out = changes_table(tables)
+    if countries:
+        out = out[out["iso3"].isin(list(countries))].reset_index(drop=True)
+    return out
 
-        data = load_dataset(m.key)
-    eds = sorted(int(e) for e in data["edition"].dropna().unique())
+
+def changes_table(robustness: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of :func:`country_changes` from robustness tables already computed
+    (:func:`scoring.rescoring_robustness`, one per pair of successive editions)."""
     parts = []
-    for a, b in zip(eds, eds[1:]):
-        both = set(data.loc[data["edition"] == a, "iso3"]) & set(
-            data.loc[data["edition"] == b, "iso3"])
-        wanted = [c for c in countries if c in both] if countries else None
-        if countries and not wanted:
-            continue
-        r = rescoring_robustness(data, index=m, from_edition=a, to_edition=b, countries=wanted,
-                                 include_territories=include_territories, p=error_p,
-                                 alpha=alpha, method="exact")
+    for r in robustness:
+        a, b = r.attrs["from"], r.attrs["to"]
+        editions = load_methodology(r.attrs["index"]).editions
         part = r[["iso3", "country", "delta", "p_sign", "robust"]].copy()
         part.insert(2, "from_edition", a)
         part.insert(3, "to_edition", b)
-        part.insert(4, "consecutive", not any(a < e < b for e in m.editions))
+        part.insert(4, "consecutive", not any(a < e < b for e in editions))
         parts.append(part)
     cols = ["iso3", "country", "from_edition", "to_edition", "consecutive", "delta", "p_sign",
             "robust"]

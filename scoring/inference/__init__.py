@@ -17,7 +17,8 @@ treats ties and zeros, and its corrections:
   Kendall's tau-b, Sen's slope and interval, OLS); ``mann_kendall_exact``: the exact
   permutation distribution of S for short series with ties.
 - ``multitest``: Benjamini-Hochberg q-values.
-- ``_checks``: the argument checks the modules share.
+- ``checks``: the argument checks the modules share (and the analyses that call them).
+- ``rescoring``: the re-scoring error model on arrays: the distribution of a perturbed change.
 
 Every function takes numbers or a frame with named columns and returns numbers or a frame;
 none knows a panel, an index's methodology, a file or a figure.

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_choice, check_confidence, is_integer, sample
+from .checks import check_choice, check_confidence, is_integer, sample
 
 __all__ = ["bootstrap_ci"]
 

@@ -19,7 +19,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from ._checks import check_choice, check_frame, columns_text, plural
+from .checks import check_choice, check_frame, columns_text, plural
 from .bootstrap import STATISTICS, bootstrap_ci, check_options
 from .multitest import bh_qvalues
 from .sign import sign_test

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from ._checks import is_integer, plural, sample
+from .checks import is_integer, plural, sample
 
 __all__ = ["binomial_two_sided_p", "sign_test"]
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._checks import check_confidence, check_frame, columns_text, is_integer
+from .checks import check_confidence, check_frame, columns_text, is_integer
 from .mann_kendall_exact import exact_p as _exact_p
 from .multitest import bh_qvalues
 from .trend_stats import block_statistics, normal_p, ols_p

@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_choice, plural, sample
+from .checks import check_choice, plural, sample
 
 __all__ = ["AUTO_EXACT_MAX_N", "EXACT_MAX_N", "wilcoxon_test"]
 

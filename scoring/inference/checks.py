@@ -8,6 +8,9 @@ words. Nothing here knows a statistic.
 
 from __future__ import annotations
 
+import math
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 
@@ -17,11 +20,29 @@ def plural(k: int, one: str, many: str | None = None) -> str:
     return f"{k} {one if k == 1 else (many or one + 's')}"
 
 
-def check_choice(name: str, value, allowed) -> None:
-    """``value`` must be one of ``allowed`` (compared with ``in``)."""
+def check_choice(name: str, value, allowed):
+    """``value`` must be one of ``allowed`` (compared with ``in``); returns it."""
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; "
                          f"got {value!r}")
+    return value
+
+
+def check_probability(name: str, value, *, closed: bool) -> float:
+    """A probability: in [0, 1] (``closed``) or strictly between 0 and 1; returns a float."""
+    ok = isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(value)
+    ok = ok and ((0 <= value <= 1) if closed else (0 < value < 1))
+    if not ok:
+        allowed = "a number in [0, 1]" if closed else "a number strictly between 0 and 1"
+        raise ValueError(f"{name} must be {allowed}; got {value!r}")
+    return float(value)
+
+
+def check_positive_int(name: str, value) -> int:
+    """A whole number >= 1 (a count of draws, a chunk size); returns an int."""
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1; got {value!r}")
+    return int(value)
 
 
 def is_integer(value) -> bool:
