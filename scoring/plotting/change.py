@@ -106,7 +106,9 @@ def change_bars(rows: pd.DataFrame, ax=None, *, categories=None, label: str = "c
                            markeredgecolor="black", markersize=3.5,
                            label="Not robust to re-scoring")]
     names = _labels(data, label)
-    changes = data["status_change"].fillna("").tolist() if "status_change" in data else []
+    # A saved CSV reads an all-empty column back as NaN floats: anything not text is "".
+    changes = ([c if isinstance(c, str) else "" for c in data["status_change"]]
+               if "status_change" in data else [])
     arrow = "\u2192"
     ax.set_yticks(y, [f"{n}  ({c.replace(' -> ', arrow)})" if c else n
                       for n, c in zip(names, changes or [""] * len(names))])

@@ -7,18 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scoring import load_dataset
 from scoring.cli import main
 from scoring.publish.figures import FIGURE_NAMES, _versions, build_figures
 
 REPO = Path(__file__).resolve().parents[2]
-SMALL = ["KAZ", "RUS", "KGZ", "TUN", "MMR", "ZAF", "USA", "EST", "CHN", "IND", "BRA", "KEN"]
-
-
-@pytest.fixture(scope="module")
-def small_data():
-    data = load_dataset("fotn")
-    return data[data["iso3"].isin(SMALL)].reset_index(drop=True)
 
 
 def _sha(path: Path) -> str:

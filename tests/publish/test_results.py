@@ -1,0 +1,135 @@
+"""Results computed once, figures drawn from results: a saved set redraws without computing."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scoring.analysis.comparison as comparison_module
+from scoring import compare, load_panel
+from scoring.errors import ScoringError
+from scoring.plotting import change_bars, forest
+from scoring.publish.figures import _versions, build_figures, redraw_figures
+from scoring.publish.results import FigureResults, figure_results
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def compared_pairs(monkeypatch):
+    """Every (from, to) that compare() is asked for, wherever the call comes from."""
+    seen = []
+    real = comparison_module._editions
+
+    def spy(panel, a, b):
+        pair = real(panel, a, b)
+        seen.append(pair)
+        return pair
+
+    monkeypatch.setattr(comparison_module, "_editions", spy)
+    return seen
+
+
+def _files(manifest):
+    return {f["path"]: f["sha256"] for fig in manifest["figures"] for f in fig["files"]}
+
+
+@pytest.mark.parametrize("a,b", [(2023, 2024), (2011, 2024), (2024, 2023)])
+def test_each_pair_is_compared_once(compared_pairs, small_data, a, b):
+    panel = load_panel("fotn")
+    figure_results(panel, from_edition=a, to_edition=b)
+    eds = panel.select(to_edition=b).editions       # the history figures end at to_edition
+    successive = list(zip(eds, eds[1:]))
+    assert len(compared_pairs) == len(set(compared_pairs)), "a pair was compared twice"
+    assert set(successive) <= set(compared_pairs)
+    assert (a, b) in compared_pairs
+    assert len(compared_pairs) == len(successive) + ((a, b) not in successive)
+
+
+def test_build_figures_compares_each_pair_once(compared_pairs, small_data, tmp_path):
+    build_figures(tmp_path / "set", index="fotn", from_edition=2023, to_edition=2024,
+                  data=small_data, formats=("svg",), dpi=72)
+    assert len(compared_pairs) == len(set(compared_pairs))
+    # FOTN editions in the bundled data up to 2024: 2011-2019, 2023, 2024 -> 10 pairs.
+    assert len(compared_pairs) == len(set(small_data["edition"])) - 1
+
+
+def test_results_are_the_analyses_answers(small_data):
+    r = figure_results(small_data, index="fotn", from_edition=2023, to_edition=2024)
+    direct = compare(small_data, 2023, 2024, index="fotn")
+    pd.testing.assert_frame_equal(r.rows, direct.rows)
+    assert r.run == {"last_edition": 2024, **{k: r.run[k] for k in r.run if k != "last_edition"}}
+    assert set(r.changes[["from_edition", "to_edition"]].itertuples(index=False)) == set(
+        zip(r.counts["from_edition"], r.counts["to_edition"]))
+
+
+def test_a_saved_set_redraws_byte_for_byte(tmp_path, small_data, compared_pairs):
+    first = build_figures(tmp_path / "set", index="fotn", from_edition=2023, to_edition=2024,
+                          data=small_data, formats=("svg", "pdf"), dpi=72)
+    compared_pairs.clear()
+    again = redraw_figures(tmp_path / "set", tmp_path / "again", formats=("svg", "pdf"),
+                           dpi=72)
+    assert compared_pairs == [], "redrawing must not compare anything"
+    assert _files(again) == _files(first)
+    for old, new in zip(first["figures"], again["figures"]):
+        assert old["data"]["sha256"] == new["data"]["sha256"]
+        assert old["alt_text"] == new["alt_text"]
+    # In place: the set replaces itself only once every figure is written.
+    redraw_figures(tmp_path / "set", tmp_path / "set", formats=("svg",), dpi=72)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "set"]
+
+
+@pytest.mark.parametrize("name", ["fotn_2023_2024", "fotn_2011_2024"])
+def test_the_committed_sets_redraw_from_their_own_data(tmp_path, name):
+    committed = json.loads((REPO / "figures" / name / "manifest.json").read_text())
+    now = _versions()
+    pinned = {k: committed["versions"].get(k) for k in ("matplotlib", "freetype", "numpy",
+                                                        "adjustText")}
+    if any(now.get(k) != v for k, v in pinned.items()):
+        pytest.skip(f"figures/{name} was made with {pinned}; installed differ")
+    # The same formats in the same order: each save re-runs the layout on the figure, so an
+    # SVG saved after a PDF is not always the SVG saved alone.
+    again = redraw_figures(REPO / "figures" / name, tmp_path / name,
+                           formats=tuple(committed["formats"]), dpi=committed["dpi"])
+    assert _files(again) == _files(committed)
+
+
+def test_a_figure_draws_from_the_csv_the_cli_wrote(tmp_path, small_data):
+    # The CLI's CSV is enough to redraw: read it back and draw, no library call.
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+
+    out = tmp_path / "rows.csv"
+    result = CliRunner().invoke(main, ["compare", "--from", "2023", "--to", "2024",
+                                       "--format", "csv", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    saved = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    ax = change_bars(saved)
+    live = change_bars(compare(index="fotn", from_edition=2023, to_edition=2024).rows)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        t.get_text() for t in live.get_yticklabels()]
+    assert len(ax.patches) == len(live.patches)
+
+
+def test_saved_robustness_keeps_what_the_forest_needs(tmp_path, small_data):
+    build_figures(tmp_path / "set", index="fotn", from_edition=2023, to_edition=2024,
+                  data=small_data, formats=("svg",), dpi=72)
+    r = FigureResults.from_folder(tmp_path / "set")
+    assert r.robustness.attrs["model"]["interval"] == 0.95
+    ax = forest(r.robustness)
+    assert "95% interval" in ax.get_legend().get_texts()[0].get_text()
+
+
+def test_not_a_figure_set(tmp_path):
+    with pytest.raises(ScoringError, match="manifest.json: missing"):
+        FigureResults.from_folder(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"index": "fotn"}')
+    with pytest.raises(ScoringError, match="not a figure-set manifest"):
+        FigureResults.from_folder(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps(
+        {"index": "fotn", "from": 2023, "to": 2024, "error_model": {"p": 0.1, "alpha": 0.05}}))
+    with pytest.raises(ScoringError, match="missing from the figure set"):
+        FigureResults.from_folder(tmp_path)
