@@ -105,20 +105,24 @@ def list_cmd():
 
 
 @datasets.command("build", epilog=_EXIT_HELP)
-def build_cmd():
+@click.option("--out", type=click.Path(file_okay=False),
+              help="Write into this folder instead of the datasets folder (required when "
+                   "the datasets are the copy inside an installed package).")
+def build_cmd(out):
     """Check the raw sources' sha256 and rebuild the tidy tables from them.
 
     Writes datasets/<name>.csv, findings.csv (every validation failure of every source) and
     disagreements.csv (cells where sources differ, rows a source lacks).
 
     \b
-    Example:
+    Examples:
       scoring datasets build
+      scoring datasets build --out rebuilt/
     """
     from ..datasets.build import build_datasets
 
     try:
-        report = build_datasets()
+        report = build_datasets(out=out)
     except Exception as exc:
         raise _fail_from(exc) from None
     for path in report.written:

@@ -26,7 +26,7 @@ from ..errors import DatasetError
 from ..ingest.harmonize import to_canonical
 from ..methodology import load_methodology
 from ..ingest.readers import ID_COLUMNS, read_scores
-from .registry import datasets_dir, list_datasets, load_sources, sha256_of
+from .registry import datasets_dir, installed_copy, list_datasets, load_sources, sha256_of
 
 __all__ = ["BuildReport", "build_datasets", "check_sources", "DISAGREEMENT_COLUMNS",
            "REPAIR_COLUMNS"]
@@ -74,18 +74,25 @@ def _write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
     write_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
-def build_datasets(root: Path | None = None, out: Path | None = None) -> BuildReport:
+def build_datasets(root: Path | None = None, out: Path | str | None = None) -> BuildReport:
     """Check the raw sources and rebuild every tidy table of the registry.
 
     Parameters
     ----------
     root : Path, optional
         The datasets folder (default: the bundled one).
-    out : Path, optional
+    out : Path or str, optional
         Where to write (default: ``root``); tests build into a temporary folder and compare.
+        Required when ``root`` is the copy inside an installed package, which a build does
+        not rewrite.
     """
     root = root or datasets_dir()
-    out = out or root
+    if out is None and _is_installed_copy(root):
+        raise ValueError(
+            f"out must be given: the datasets at {root} are the copy inside the installed "
+            "package, which a build does not rewrite; pass an output folder (out=..., or "
+            "--out DIR on the command line); got out=None")
+    out = Path(out) if out is not None else root
     out.mkdir(parents=True, exist_ok=True)
     sources = check_sources(root)
     report = BuildReport()
@@ -128,6 +135,11 @@ def build_datasets(root: Path | None = None, out: Path | None = None) -> BuildRe
         _write_csv_atomic(frame, out / name)
         report.written.append(out / name)
     return report
+
+
+def _is_installed_copy(root: Path) -> bool:
+    bundled = installed_copy()
+    return bundled is not None and bundled.exists() and root.resolve() == bundled.resolve()
 
 
 def _merge(frames: list[pd.DataFrame], m) -> tuple[pd.DataFrame, pd.DataFrame]:

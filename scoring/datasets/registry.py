@@ -3,6 +3,9 @@
 ``datasets/registry.toml`` lists the tidy tables (name, index, editions, sources, citation);
 ``datasets/sources.toml`` lists every raw file with its provenance and sha256. Reading these
 needs only the standard library, so ``scoring datasets`` starts fast.
+
+The folder is the clone's ``datasets/`` in a source tree, or the copy a wheel carries inside
+the package (``scoring/_bundled``, put there by setup.py); ``$SCORING_DATASETS`` overrides both.
 """
 
 from __future__ import annotations
@@ -10,25 +13,64 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
+from importlib import resources
 from pathlib import Path
 
 from ..errors import DatasetError
 
-__all__ = ["datasets_dir", "list_datasets", "load_sources", "sha256_of", "dataset_entry"]
+__all__ = ["datasets_dir", "installed_copy", "list_datasets", "load_sources", "sha256_of",
+           "dataset_entry"]
 
 ENV = "SCORING_DATASETS"
 
 
 def datasets_dir() -> Path:
-    """The folder of bundled datasets: ``$SCORING_DATASETS`` or the clone's ``datasets/``."""
+    """The folder of bundled datasets, looked for in this order.
+
+    1. ``$SCORING_DATASETS``, when set (an explicit folder is used or reported, never passed
+       over);
+    2. the clone's ``datasets/``, when the package runs from a source tree (an editable
+       install, or the clone on the path), so a build there rewrites the clone's tables;
+    3. the copy inside the installed package (``scoring/_bundled``), which a wheel or
+       ``pip install .`` carries.
+    """
     env = os.environ.get(ENV)
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "datasets"
-    if not (path / "registry.toml").exists():
-        raise DatasetError(
-            f"bundled datasets not found at {path}: install from a clone of the repository "
-            f"(pip install -e .) or point {ENV} at a datasets folder"
-        )
-    return path
+    if env:
+        if not (Path(env) / "registry.toml").is_file():
+            raise _not_found(env)
+        return Path(env)
+    for path in (_clone_datasets(), installed_copy()):
+        if path is not None and (path / "registry.toml").is_file():
+            return path
+    raise _not_found(None)
+
+
+def installed_copy() -> Path | None:
+    """Where the installed package carries its copy of the datasets (it may not exist)."""
+    found = resources.files("scoring") / "_bundled"
+    # Only a package on disk has folders a build or a reader can open.
+    return found if isinstance(found, Path) else None
+
+
+def _clone_datasets() -> Path | None:
+    tree = Path(__file__).resolve().parents[2]
+    # The parent of an installed package is site-packages, where a folder named datasets
+    # is another distribution's package: a source tree also holds the project's setup.cfg.
+    return tree / "datasets" if (tree / "setup.cfg").is_file() else None
+
+
+def _not_found(env: str | None) -> DatasetError:
+    clone = Path(__file__).resolve().parents[2] / "datasets"
+    bundled = installed_copy() or "scoring/_bundled"
+    if env:
+        return DatasetError(
+            f"bundled datasets not found at {env}, where {ENV} points (no registry.toml "
+            f"there); unset {ENV} to use the clone's datasets/ ({clone}) or the copy inside "
+            f"the installed package ({bundled})")
+    return DatasetError(
+        f"bundled datasets not found: {ENV} is not set, there is no clone's datasets/ at "
+        f"{clone}, and no copy inside the installed package at {bundled}; install from a "
+        f"clone (pip install -e .) or from a wheel, or point {ENV} at a datasets folder")
 
 
 def _load(name: str, root: Path | None = None) -> dict:

@@ -132,6 +132,35 @@ def test_registry_and_location(monkeypatch, tmp_path):
         datasets_dir()
 
 
+def test_an_installed_package_reads_its_own_copy(monkeypatch, tmp_path):
+    from scoring.datasets import registry
+
+    monkeypatch.delenv("SCORING_DATASETS", raising=False)
+    monkeypatch.setattr(registry, "_clone_datasets", lambda: None)  # not a source tree
+    monkeypatch.setattr(registry, "installed_copy", lambda: tmp_path)
+    with pytest.raises(DatasetError, match="bundled datasets not found") as err:
+        datasets_dir()
+    for place in ("SCORING_DATASETS", str(ROOT), str(tmp_path)):
+        assert place in str(err.value)
+    shutil.copy(ROOT / "registry.toml", tmp_path)
+    assert datasets_dir() == tmp_path
+
+
+def test_a_build_does_not_rewrite_the_installed_copy(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+
+    monkeypatch.setattr("scoring.datasets.build.installed_copy", lambda: ROOT)
+    with pytest.raises(ValueError, match="the copy inside the installed package"):
+        build_datasets(ROOT)
+    result = CliRunner().invoke(main, ["datasets", "build"])
+    assert result.exit_code == 2 and "--out DIR" in result.output
+    result = CliRunner().invoke(main, ["datasets", "build", "--out", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "new" / "fotn.csv").read_bytes() == (ROOT / "fotn.csv").read_bytes()
+
+
 def test_validate_on_the_bundled_tables_finds_only_the_real_problems():
     # A merged table holds rows from sources with different columns: a component a source
     # never published is not a missing value (found by the notebooks' author).
