@@ -244,6 +244,7 @@ def test_no_code_from_data():
 
 
 # -- scale ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_million_rows(tmp_path):
     rng = np.random.default_rng(0)
     n = 1_000_000

@@ -131,6 +131,7 @@ def test_uses_only_the_public_api(path):
     assert not problems, f"{path.name}: " + "; ".join(sorted(set(problems)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_executes(path):
     nbclient = pytest.importorskip("nbclient")

@@ -54,6 +54,7 @@ def test_failed_run_leaves_the_previous_set(tmp_path, small_data):
         build_figures(out, index="fotn", from_edition=2023, to_edition=2024, formats=("gif",))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,a,b", [("fotn_2023_2024", 2023, 2024),
                                       ("fotn_2011_2024", 2011, 2024)])
 def test_committed_figures_regenerate_identically(tmp_path, name, a, b):

@@ -81,6 +81,7 @@ def test_a_saved_set_redraws_byte_for_byte(tmp_path, small_data, compared_pairs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "set"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["fotn_2023_2024", "fotn_2011_2024"])
 def test_the_committed_sets_redraw_from_their_own_data(tmp_path, name):
     committed = json.loads((REPO / "figures" / name / "manifest.json").read_text())
