@@ -26,7 +26,7 @@ _API = {
     "wilcoxon_test": "inference.wilcoxon",
     "bootstrap_ci": "inference.bootstrap",
     "rescoring_robustness": "analysis.robustness",
-    "question_consistency": "analysis.robustness",
+    "question_consistency": "analysis.consistency",
     "perturbed_change_distribution": "inference.rescoring",
     "bh_qvalues": "inference.multitest",
     "trend_tests": "inference.trends",

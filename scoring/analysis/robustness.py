@@ -9,7 +9,7 @@ probabilities are not p-values.
 
 The model itself, on arrays, is :mod:`scoring.inference.rescoring`; which items an edition
 offers is :mod:`scoring.analysis.items`. This module applies both to the countries of a
-comparison, and adds the question-level consistency test.
+comparison.
 """
 
 from __future__ import annotations
@@ -19,19 +19,14 @@ import pandas as pd
 
 from ..inference.checks import check_choice, check_positive_int, check_probability
 from ..inference.multitest import bh_qvalues
-from ..inference.rescoring import METHODS, perturbed_change_distribution
-from ..inference.sign import binomial_two_sided_p
+from ..inference.rescoring import METHODS, model_description, perturbed_change_distribution
 from ..methodology import load_methodology
 from .items import edition_arrays
 
-__all__ = [
-    "METHODS",
-    "rescoring_robustness",
-    "question_consistency",
-]
+__all__ = ["METHODS", "rescoring_robustness"]
 
 
-def _selection(data, index, from_edition, to_edition, countries, include_territories):
+def selected_comparison(data, index, from_edition, to_edition, countries, include_territories):
     """The comparison to model (given, or computed once here), its methodology, its
     ``iso3, country, delta`` rows and the canonical score rows behind it."""
     from .comparison import Comparison, compare
@@ -189,7 +184,7 @@ def rescoring_robustness(
     method = check_choice("method", method, METHODS)
     coarse = check_choice("coarse", coarse, ("split", "as-published"))
     draws = check_positive_int("draws", draws)
-    m, rows, comparison, canon = _selection(data, index, from_edition, to_edition, countries,
+    m, rows, comparison, canon = selected_comparison(data, index, from_edition, to_edition, countries,
                                             include_territories)
     a, b = comparison.editions
     out = rows.copy()
@@ -211,7 +206,7 @@ def rescoring_robustness(
         notes[i].append(f"the item sums change by {model_delta[i]:g}, the published totals by "
                         f"{delta[i]:g}: p_sign is for the published direction")
     out["note"] = ["; ".join(x) for x in notes]
-    out.attrs["model"] = _model_attrs(p, alpha, draws, seed, interval, method)
+    out.attrs["model"] = model_description(p, alpha, draws, seed, interval, method)
     out.attrs["model"]["coarse"] = coarse
     out.attrs["notes"] = list(comparison.notes)
     out.attrs["index"], out.attrs["from"], out.attrs["to"] = m.key, a, b
@@ -309,152 +304,4 @@ def _sign_columns(out, *, alpha, method, draws) -> pd.DataFrame:
         out["mc_se"] = np.sqrt(p_sign * (1 - p_sign) / draws)
     else:
         out["mc_se"] = np.where(np.isnan(p_sign), np.nan, 0.0)
-    return out
-
-
-_STATEMENT = (
-    "Each item score of each of the two editions is re-scored independently: it moves one "
-    "point down with probability p/2, one point up with probability p/2, and stays with "
-    "probability 1 - p; a move beyond the item's range is clipped to the bound, so an item at "
-    "a bound moves only inward. Items are the question scores where a row has them all; where "
-    "an edition publishes only category scores (FIW: subcategories A-G) or only the total, "
-    "each is perturbed as the sum of the errors of the questions it aggregates, unclipped "
-    "(coarse='split', the default) or as one item (coarse='as-published'). FIW's "
-    "discretionary adjustments (AddQ, AddA) are held at "
-    "their published values. The perturbed change is to_edition's perturbed total minus "
-    "from_edition's; p_decline, p_improve and p_unchanged are its probabilities, exact "
-    "(convolution) or shares of seeded Monte Carlo draws, all on the higher-is-freer scale."
-)
-
-_LIMITS = (
-    "p is an assumption, not an estimate: Freedom House publishes no reliability figures.",
-    "Errors are independent across items, countries and editions: no correlated rater effects "
-    "(one analyst scoring a whole country harsher), no shared shifts from revised guidance, no "
-    "error carried from one edition to the next.",
-    "Errors are symmetric, at most one point, and equally likely on every item whatever its "
-    "range.",
-    "Clipping at the bounds centres the perturbed change near, not exactly at, the change of "
-    "the item sums; rows whose items do not add up to the published total use the item sums.",
-    "Where an edition publishes only categories or only the total, the default "
-    "(coarse='split') perturbs each as the sum of its questions' errors without clipping, "
-    "because the question scores are unknown; this slightly overstates the noise near the "
-    "bounds. Editions before 2019 numbered FOTN's questions differently; their count is "
-    "taken from the current methodology. coarse='as-published' perturbs a coarse score as "
-    "one item instead, which makes totals-only changes look far more robust than they are.",
-    "This is a sensitivity analysis of the published numbers under the assumed model, not a "
-    "sampling distribution: p_sign, p_flip and q_flip are probabilities under the model, not "
-    "p-values in the frequentist sense, and robust is not a significance test. q_flip applies "
-    "the Benjamini-Hochberg step-up to p_flip to rank countries by how many flips one would "
-    "expect among those called robust; it carries no false-discovery-rate guarantee.",
-    "Monte Carlo draws are made for all countries of a run at once: a country's result depends "
-    "(within Monte Carlo error) on which other countries are in the run. To reproduce a row, "
-    "run the same selection with the same seed, or use method='exact'.",
-)
-
-
-def _model_attrs(p, alpha, draws, seed, interval, method) -> dict:
-    return {
-        "p": p,
-        "alpha": alpha,
-        "draws": draws,
-        "seed": seed,
-        "interval": interval,
-        "method": method,
-        "quantile_rule": "equal tails: change_low is the smallest change with "
-                         "P(change <= v) >= (1 - interval)/2, change_high the largest with "
-                         "P(change >= v) >= (1 - interval)/2 (numpy's inverted_cdf on each "
-                         "tail)",
-        "statement": _STATEMENT,
-        "limits": list(_LIMITS),
-    }
-
-
-def question_consistency(
-    data=None,
-    *,
-    index=None,
-    from_edition: int | None = None,
-    to_edition: int | None = None,
-    countries: list[str] | None = None,
-    include_territories: bool = False,
-) -> pd.DataFrame:
-    """Did a country's questions move one way? An exact sign test on question-level change.
-
-    Parameters
-    ----------
-    data, index, from_edition, to_edition, countries, include_territories
-        As for :func:`rescoring_robustness`: a :class:`scoring.Comparison`, or what
-        :func:`scoring.compare` takes.
-
-    Returns
-    -------
-    DataFrame
-        One row per country in both editions (selection and order of :func:`compare`):
-        ``iso3``, ``country``, ``delta`` (change of the published total, canonical),
-        ``n_questions`` (questions scored in both editions), ``down``, ``up``, ``unchanged``
-        (questions whose canonical score fell, rose, stayed), ``p`` (exact two-sided binomial
-        test of ``down`` against ``up`` under H0: each changed question is equally likely to
-        fall or rise), ``q`` (Benjamini-Hochberg over the countries of this result with a
-        ``p``) and ``note``. Countries without every question in both editions keep their row
-        with NaN and a note; so do countries whose questions did not change at all.
-
-    Notes
-    -----
-    With ``k = down`` and ``n = down + up`` (unchanged questions excluded), the two-sided
-    p-value sums the Binomial(n, 1/2) probabilities no larger than that of ``k``:
-
-    .. math:: p = \\sum_{x:\\, f(x) \\le f(k)(1 + 10^{-7})} f(x), \\quad
-              f(x) = \\binom{n}{x} 2^{-n},
-
-    the rule of :func:`scipy.stats.binomtest` (two-sided). Questions of one country are not
-    independent evidence (one event moves several), so ``p`` measures how one-sided the
-    movement was, not the probability that the country "really" changed.
-
-    Examples
-    --------
-    >>> qc = question_consistency(index="fotn", from_edition=2023, to_edition=2024)
-    >>> row = qc.set_index("iso3").loc["KGZ"]
-    >>> int(row["down"]), int(row["up"]), round(float(row["p"]), 4)
-    (4, 0, 0.125)
-    """
-    m, rows, comparison, canon = _selection(data, index, from_edition, to_edition, countries,
-                                            include_territories)
-    compare_notes = comparison.notes
-    a, b = comparison.editions
-    n = len(rows)
-    out = rows.copy()
-    iso = out["iso3"].to_numpy()
-    q_keys = {ed: [c.key for c in m.questions if c.applies_to(ed)] for ed in (a, b)}
-    keys = [k for k in q_keys[a] if k in q_keys[b]]
-    values = {}
-    for ed in (a, b):
-        side = canon[canon["edition"] == ed].set_index("iso3").reindex(iso)
-        values[ed] = np.column_stack([side[k].to_numpy(dtype=float) if k in side.columns
-                                      else np.full(n, np.nan) for k in keys]) \
-            if keys else np.empty((n, 0))
-    complete = {ed: ~np.isnan(values[ed]).any(axis=1) & (values[ed].shape[1] > 0)
-                for ed in (a, b)}
-    both = complete[a] & complete[b]
-    diff = values[b] - values[a]
-    down = np.where(both, (diff < 0).sum(axis=1), -1)
-    up = np.where(both, (diff > 0).sum(axis=1), -1)
-    same = np.where(both, (diff == 0).sum(axis=1), -1)
-    pvals = np.full(n, np.nan)
-    notes = [""] * n
-    for i in range(n):
-        if not both[i]:
-            missing = [str(ed) for ed in (a, b) if not complete[ed][i]]
-            notes[i] = (f"no question scores in {' and '.join(missing)}: nothing to test")
-        elif down[i] + up[i] == 0:
-            notes[i] = "no question changed: nothing to test"
-        else:
-            pvals[i] = binomial_two_sided_p(int(down[i]), int(down[i] + up[i]))
-    n_q = np.full(n, len(keys))
-    for name, v in (("n_questions", n_q), ("down", down), ("up", up), ("unchanged", same)):
-        out[name] = pd.array([int(x) if ok else pd.NA for x, ok in zip(v, both)], dtype="Int64")
-    out["p"] = pvals
-    out["q"] = bh_qvalues(pvals)
-    out["note"] = notes
-    out.attrs["notes"] = list(compare_notes)
-    out.attrs["index"], out.attrs["from"], out.attrs["to"] = m.key, a, b
     return out

@@ -468,7 +468,8 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
       scoring significance --index fiw --from 2021 --to 2022 --method exact --format csv
     """
     from ..errors import ScoringError
-    from ..analysis.robustness import question_consistency, rescoring_robustness
+    from ..analysis.consistency import question_consistency
+    from ..analysis.robustness import rescoring_robustness
 
     try:
         data, notes = _load(index, extra, data_edition, data_orientation, keep_flagged, output)

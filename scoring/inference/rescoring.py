@@ -33,6 +33,7 @@ __all__ = [
     "CHUNK_BYTES",
     "ChangeDistribution",
     "perturbed_change_distribution",
+    "model_description",
 ]
 
 METHODS = ("monte-carlo", "exact")
@@ -356,3 +357,60 @@ def _fixed(name, value, n):
     return f
 
 
+_STATEMENT = (
+    "Each item score of each of the two editions is re-scored independently: it moves one "
+    "point down with probability p/2, one point up with probability p/2, and stays with "
+    "probability 1 - p; a move beyond the item's range is clipped to the bound, so an item at "
+    "a bound moves only inward. Items are the question scores where a row has them all; where "
+    "an edition publishes only category scores (FIW: subcategories A-G) or only the total, "
+    "each is perturbed as the sum of the errors of the questions it aggregates, unclipped "
+    "(coarse='split', the default) or as one item (coarse='as-published'). FIW's "
+    "discretionary adjustments (AddQ, AddA) are held at "
+    "their published values. The perturbed change is to_edition's perturbed total minus "
+    "from_edition's; p_decline, p_improve and p_unchanged are its probabilities, exact "
+    "(convolution) or shares of seeded Monte Carlo draws, all on the higher-is-freer scale."
+)
+
+_LIMITS = (
+    "p is an assumption, not an estimate: Freedom House publishes no reliability figures.",
+    "Errors are independent across items, countries and editions: no correlated rater effects "
+    "(one analyst scoring a whole country harsher), no shared shifts from revised guidance, no "
+    "error carried from one edition to the next.",
+    "Errors are symmetric, at most one point, and equally likely on every item whatever its "
+    "range.",
+    "Clipping at the bounds centres the perturbed change near, not exactly at, the change of "
+    "the item sums; rows whose items do not add up to the published total use the item sums.",
+    "Where an edition publishes only categories or only the total, the default "
+    "(coarse='split') perturbs each as the sum of its questions' errors without clipping, "
+    "because the question scores are unknown; this slightly overstates the noise near the "
+    "bounds. Editions before 2019 numbered FOTN's questions differently; their count is "
+    "taken from the current methodology. coarse='as-published' perturbs a coarse score as "
+    "one item instead, which makes totals-only changes look far more robust than they are.",
+    "This is a sensitivity analysis of the published numbers under the assumed model, not a "
+    "sampling distribution: p_sign, p_flip and q_flip are probabilities under the model, not "
+    "p-values in the frequentist sense, and robust is not a significance test. q_flip applies "
+    "the Benjamini-Hochberg step-up to p_flip to rank countries by how many flips one would "
+    "expect among those called robust; it carries no false-discovery-rate guarantee.",
+    "Monte Carlo draws are made for all countries of a run at once: a country's result depends "
+    "(within Monte Carlo error) on which other countries are in the run. To reproduce a row, "
+    "run the same selection with the same seed, or use method='exact'.",
+)
+
+
+def model_description(p, alpha, draws, seed, interval, method) -> dict:
+    """The parameters of a run with the model in words: its ``statement`` and its ``limits``
+    (what every robustness result carries in ``attrs["model"]``)."""
+    return {
+        "p": p,
+        "alpha": alpha,
+        "draws": draws,
+        "seed": seed,
+        "interval": interval,
+        "method": method,
+        "quantile_rule": "equal tails: change_low is the smallest change with "
+                         "P(change <= v) >= (1 - interval)/2, change_high the largest with "
+                         "P(change >= v) >= (1 - interval)/2 (numpy's inverted_cdf on each "
+                         "tail)",
+        "statement": _STATEMENT,
+        "limits": list(_LIMITS),
+    }

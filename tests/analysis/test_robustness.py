@@ -14,7 +14,8 @@ from scipy.stats import binomtest, false_discovery_control
 
 from scoring import compare, load_dataset, load_methodology
 from scoring.errors import ScoringError
-from scoring.analysis.robustness import question_consistency, rescoring_robustness
+from scoring.analysis.consistency import question_consistency
+from scoring.analysis.robustness import rescoring_robustness
 from scoring.inference.rescoring import ChangeDistribution, perturbed_change_distribution
 from scoring.inference.sign import binomial_two_sided_p as _binom_two_sided_p
 

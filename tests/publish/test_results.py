@@ -1,6 +1,5 @@
 """Results computed once, figures drawn from results: a saved set redraws without computing."""
 
-import hashlib
 import json
 from pathlib import Path
 
