@@ -24,7 +24,7 @@ from typing import Callable, NamedTuple
 from .tokens import Cell
 
 __all__ = ["Observation", "StatusCell", "Constraints", "Solution", "World", "Outcome",
-           "assignments", "slot", "agrees", "solve", "decide", "show"]
+           "year_solutions", "assignments", "slot", "agrees", "solve", "decide", "show"]
 
 # More value combinations than this cannot be decided by one sum per year: refuse.
 _MAX_COMBINATIONS = 20000
