@@ -4,9 +4,7 @@ Each case is a file a user might feed the engine; the outcome is either a clear 
 1, naming the file and what was expected) or a documented acceptance (exit 0, with a note or
 a flagged row)."""
 
-import codecs
 import io
-import os
 import re
 import subprocess
 import sys

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from scoring.errors import OrientationError, ReadError, ValidationError
+from scoring.errors import OrientationError, ReadError
 from scoring.ingest.readers import ID_COLUMNS, STATUS_SPELLINGS, TRAILING_COLUMNS, read_scores
 
 FOTN23 = "FOTN_2023_Country_Score_Data.csv"

@@ -133,3 +133,41 @@ def test_not_a_figure_set(tmp_path):
         {"index": "fotn", "from": 2023, "to": 2024, "error_model": {"p": 0.1, "alpha": 0.05}}))
     with pytest.raises(ScoringError, match="missing from the figure set"):
         FigureResults.from_folder(tmp_path)
+
+
+def test_figures_redraw_from_the_command_line(tmp_path, small_data, compared_pairs):
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+
+    build_figures(tmp_path / "set", index="fotn", from_edition=2023, to_edition=2024,
+                  data=small_data, formats=("svg",), dpi=72)
+    compared_pairs.clear()
+    runner = CliRunner()
+    result = runner.invoke(main, ["figures", "--redraw", str(tmp_path / "set"), "--out",
+                                  str(tmp_path / "again"), "--formats", "svg", "--dpi", "72"])
+    assert result.exit_code == 0, result.output
+    assert compared_pairs == [], "redrawing must not compare anything"
+    again = json.loads((tmp_path / "again" / "manifest.json").read_text())
+    first = json.loads((tmp_path / "set" / "manifest.json").read_text())
+    assert _files(again) == _files(first)
+    assert again["command"].startswith("scoring figures --redraw ")
+    # What the saved set fixes is refused, not ignored; without --redraw, --from/--to needed.
+    for extra in (["--from", "2019"], ["--error-p", "0.2"], ["--index", "fiw"]):
+        bad = runner.invoke(main, ["figures", "--redraw", str(tmp_path / "set"), "--out",
+                                   str(tmp_path / "x"), *extra])
+        assert bad.exit_code == 2 and "cannot go with --redraw" in bad.output
+    bad = runner.invoke(main, ["figures", "--to", "2024", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "give --from and --to" in bad.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_significance_compares_once(compared_pairs):
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+
+    result = CliRunner().invoke(main, ["significance", "--from", "2023", "--to", "2024",
+                                       "--draws", "200", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert compared_pairs == [(2023, 2024)]

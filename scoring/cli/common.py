@@ -1,0 +1,135 @@
+"""What every command shares: exit codes, the error mapping, the data options, loading, output.
+
+May import: errors, _output, methodology, datasets, publish.tables (lazily: pandas must not be
+loaded for ``--help``).
+"""
+
+from __future__ import annotations
+
+import click
+
+EXIT_DATA = 1
+EXIT_IO = 3
+
+EXIT_HELP = ("Exit codes: 0 success, 1 data failed validation or could not be read, "
+             "2 usage error, 3 file could not be written.")
+
+
+class DataFailure(click.ClickException):
+    exit_code = EXIT_DATA
+
+
+class IOFailure(click.ClickException):
+    exit_code = EXIT_IO
+
+
+def fail_from(exc: Exception) -> click.ClickException:
+    """A library exception as the click error a user should see."""
+    from ..errors import ScoringError
+
+    if isinstance(exc, ScoringError):
+        return DataFailure(str(exc))
+    if isinstance(exc, ValueError):
+        return click.UsageError(str(exc))
+    if isinstance(exc, OSError):
+        return IOFailure(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    raise exc
+
+
+def index_option(func):
+    """``--index``: every methodology file is an index the CLI accepts (a new index needs only
+    its TOML)."""
+    from ..methodology import available_methodologies
+
+    return click.option("--index", "index", type=click.Choice(available_methodologies()),
+                        default="fotn", show_default=True,
+                        help="Which index (a file in scoring/methodology).")(func)
+
+
+def data_options(func):
+    """Options of every command that analyses the bundled data (plus the user's files)."""
+    options = [
+        click.option("--country", "countries", multiple=True, metavar="ISO3",
+                     help="Restrict to these countries (repeatable)."),
+        click.option("--data", "extra", multiple=True,
+                     type=click.Path(exists=True, dir_okay=False),
+                     help="Add your own score file to the bundled data for this run "
+                          "(repeatable); it is validated like any input, and its rows replace "
+                          "bundled rows of the same country and edition."),
+        click.option("--data-edition", type=int,
+                     help="Edition of the --data files when they have no edition column."),
+        click.option("--data-orientation",
+                     type=click.Choice(["higher-is-freer", "lower-is-freer"]),
+                     help="Scale of the --data files when they carry no label or statuses."),
+        click.option("--keep-flagged", is_flag=True,
+                     help="Keep rows of --data files that fail validation (used as "
+                          "published, named in the flags column and the notes) instead of "
+                          "stopping."),
+        click.option("--include-territories", is_flag=True,
+                     help="FIW: count territories too (default: countries only, as Freedom "
+                          "House)."),
+        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+                     default="table", show_default=True,
+                     help="xlsx needs --output. CSV and xlsx neutralise text a spreadsheet "
+                          "would run as a formula."),
+        click.option("--output", type=click.Path(dir_okay=False),
+                     help="Write here instead of the terminal (atomically: all or nothing)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return index_option(func)
+
+
+def load_data(index, extra, data_edition, data_orientation, keep_flagged, output):
+    """The panel every analysis of one command takes: the bundled dataset plus the user's
+    files, loaded and checked once. Its ``notes`` say what the files changed."""
+    from ..datasets.panel import load_panel
+
+    if output and any(same_path(output, f) for f in extra):
+        raise click.UsageError(f"--output {output} is one of the input files; "
+                               "choose another path")
+    return load_panel(index, files=extra, edition=data_edition, orientation=data_orientation,
+                      on_error="flag" if keep_flagged else "raise")
+
+
+def emit(text, output) -> None:
+    """Print ``text``, or write it to ``output`` atomically (all or nothing)."""
+    if isinstance(text, bytes) and not output:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if output:
+        from .._output import write_atomic
+
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            raise fail_from(exc) from None
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def same_path(a, b) -> bool:
+    from .._output import same_file
+
+    return same_file(a, b)
+
+
+def selected(countries) -> list[str] | None:
+    """``--country`` values as the analyses take them (None: every country)."""
+    return list(countries) or None
+
+
+class _LazyTables:
+    """``publish.tables`` imported on first use: it needs pandas, which --help must not load."""
+
+    def __getattr__(self, name):
+        from ..publish import tables as module
+
+        return getattr(module, name)
+
+
+tables = _LazyTables()

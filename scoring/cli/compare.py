@@ -1,0 +1,196 @@
+"""`scoring compare` and `scoring significance`: two editions of one panel, their change and how much of it holds.
+
+May import: errors, datasets, analysis, inference, publish.tables.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural, selected, tables
+
+
+@click.command(epilog=EXIT_HELP)
+@click.option("--from", "from_edition", type=int,
+              help="Earlier edition (not needed with --window).")
+@click.option("--to", "to_edition", type=int, required=True, help="Later edition.")
+@click.option("--window", type=click.IntRange(min=1),
+              help="List the largest changes over this many years to --to instead "
+                   "(Freedom House's one-year and five-year tables: --window 1, --window 5).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="With --window: how many declines and improvements (ties included).")
+@click.option("--questions", is_flag=True,
+              help="Rows are question-level changes (where both editions have questions).")
+@click.option("--stats", is_flag=True,
+              help="Add cross-country tests: sign test, Wilcoxon signed-rank, bootstrap "
+                   "confidence intervals of the mean and median change.")
+@click.option("--by", type=click.Choice(["region", "status_from"]),
+              help="With --stats: also break the tests down by region (FIW's) or by status "
+                   "in the earlier edition, with Benjamini-Hochberg q-values across groups.")
+@click.option("--zero-method", type=click.Choice(["wilcox", "pratt", "zsplit"]),
+              default="wilcox", show_default=True,
+              help="Wilcoxon: how unchanged countries count (wilcox drops them, like the "
+                   "sign test).")
+@click.option("--ci-method", type=click.Choice(["BCa", "percentile"]), default="BCa",
+              show_default=True, help="Bootstrap interval method.")
+@click.option("--resamples", type=click.IntRange(min=100), default=9999, show_default=True,
+              help="Bootstrap resamples.")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True, help="Confidence level of the intervals.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the bootstrap: the same seed gives the same intervals.")
+@data_options
+def compare(index, from_edition, to_edition, window, top, questions, stats, by, zero_method,
+            ci_method, resamples, confidence, seed, countries, extra, data_edition,
+            data_orientation, keep_flagged, include_territories, fmt, output):
+    """Per-country change between two editions, on one scale, with a summary.
+
+    Every edition is put on the higher-is-freer scale first (editions published 0 = most
+    free are converted per category), so a negative change is a decline. Only countries in
+    both editions are compared; the others are listed. Each row also gives the change of each
+    category, ranks (1 = freest) and the points to the nearest status boundary; the table
+    view ends with the status transition matrix.
+
+    \b
+    Examples:
+      scoring compare --index fotn --from 2023 --to 2024
+      scoring compare --from 2023 --to 2024 --stats --by region
+      scoring compare --index fotn --from 2015 --to 2024 --country KAZ --country RUS
+      scoring compare --index fotn --to 2024 --window 5 --top 10
+      scoring compare --from 2023 --to 2024 --questions --country KGZ
+      scoring compare --index fiw --from 2021 --to 2022 --format json --output fiw.json
+      scoring compare --from 2024 --to 2025 --data fotn2025.csv
+    """
+    from ..analysis.comparison import compare as run
+    from ..errors import ScoringError
+
+    if window is None and from_edition is None:
+        raise click.UsageError("give --from (or --window to list the largest changes)")
+    if window is not None and from_edition is not None and from_edition != to_edition - window:
+        raise click.UsageError(f"--window {window} to {to_edition} starts at "
+                               f"{to_edition - window}, not --from {from_edition}; give one")
+    if by and not stats:
+        raise click.UsageError("--by goes with --stats")
+    try:
+        panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
+        if window is not None:
+            emit(_largest_changes(panel, to_edition, window, top, include_territories, fmt),
+                 output)
+            return
+        result = run(panel, from_edition, to_edition, countries=selected(countries),
+                     include_territories=include_territories)
+        tests = None
+        if stats:
+            from ..inference.direction import direction_tests
+
+            tests = direction_tests(result.rows, by=by, zero_method=zero_method,
+                                    n_resamples=resamples, ci_method=ci_method,
+                                    confidence=confidence, seed=seed)
+    except (ScoringError, ValueError) as exc:
+        raise fail_from(exc) from None
+    result.notes[:0] = panel.notes
+    emit(tables.format_comparison(result, fmt, stats=tests, questions=questions), output)
+
+
+def _largest_changes(panel, to_edition, window, top, include_territories, fmt):
+    """``compare --window``: Freedom House's table of the largest changes, formatted."""
+    from ..analysis.windows import largest_changes
+
+    table = largest_changes(panel, edition=to_edition, years=window, n=top,
+                            include_territories=include_territories)
+    s = table.attrs["summary"]
+    return tables.format_result(
+        table, fmt, summary={**s, "window": window, "top": top},
+        notes=list(panel.notes) + table.attrs["notes"],
+        title=[f"{s['name']}: largest {window}-year changes, {s['from']} -> {s['to']} "
+               f"(top {top} each way; ties included; higher = freer)"],
+        numeric=["position", "from_edition", "to_edition", "total_from", "total_to", "delta"],
+        source=f"Source: {s['citation']}; analysis: scoring")
+
+
+@click.command(epilog=EXIT_HELP)
+@click.option("--from", "from_edition", type=int, required=True, help="Earlier edition.")
+@click.option("--to", "to_edition", type=int, required=True, help="Later edition.")
+@click.option("--error-p", type=click.FloatRange(0, 1), default=0.1, show_default=True,
+              help="Probability that a question score is off by one point (half up, half "
+                   "down).")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.05, show_default=True,
+              help="A change is robust when its sign holds with probability >= 1 - alpha.")
+@click.option("--draws", type=click.IntRange(min=1), default=20000, show_default=True,
+              help="Monte Carlo draws.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed.")
+@click.option("--interval", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True,
+              help="Central interval of the re-scored change.")
+@click.option("--method", type=click.Choice(["monte-carlo", "exact"]), default="monte-carlo",
+              show_default=True,
+              help="monte-carlo draws; exact convolves the per-item error distributions.")
+@data_options
+def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, interval,
+                 method, countries, extra, data_edition, data_orientation, keep_flagged,
+                 include_territories, fmt, output):
+    """Would each country's change survive a re-scoring? An explicit error model.
+
+    Freedom House publishes no standard errors, so this is a sensitivity analysis under a
+    model you can see and change: each question score (category score where an edition has
+    no questions; the total where it has only totals) in each edition independently moves one
+    point down with probability p/2 and one point up with probability p/2, and is clipped to
+    its range. Per country: the probability that the re-scored change is negative, positive or
+    zero, its central interval, and "robust" when the observed sign holds with probability
+    >= 1 - alpha (Benjamini-Hochberg q-values of the sign flipping across countries too).
+    Limits: errors are independent across questions and editions and symmetric; correlated
+    rater effects (a whole category re-judged) are not modelled; the probabilities describe
+    the model, not a sampling distribution. Question-level consistency (how many questions
+    went down or up, exact binomial p) is added where both editions have questions.
+
+    \b
+    Examples:
+      scoring significance --index fotn --from 2023 --to 2024
+      scoring significance --from 2023 --to 2024 --error-p 0.2 --alpha 0.1 --draws 50000
+      scoring significance --index fiw --from 2021 --to 2022 --method exact --format csv
+    """
+    from ..analysis.comparison import compare
+    from ..analysis.consistency import question_consistency
+    from ..analysis.robustness import rescoring_robustness
+    from ..errors import ScoringError
+
+    try:
+        panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
+        # One comparison, modelled twice: the re-scoring model and the question signs.
+        comparison = compare(panel, from_edition, to_edition, countries=selected(countries),
+                             include_territories=include_territories)
+        robust = rescoring_robustness(comparison, p=error_p, alpha=alpha, draws=draws,
+                                      seed=seed, interval=interval, method=method)
+        consistency = question_consistency(comparison)
+    except (ScoringError, ValueError) as exc:
+        raise fail_from(exc) from None
+    model = robust.attrs.get("model", {})
+    qc = consistency.set_index("iso3")[["down", "up", "unchanged", "p", "q"]].add_prefix(
+        "questions_")
+    table = robust.join(qc, on="iso3")
+    summary = {"index": index, "from": from_edition, "to": to_edition, "n": len(table),
+               "robust": int(table["robust"].sum()),
+               "robust_declines": int((table["robust"] & (table["delta"] < 0)).sum()),
+               "robust_improvements": int((table["robust"] & (table["delta"] > 0)).sum()),
+               "model": model}
+    shown = table if fmt != "table" else table[
+        ["iso3", "country", "delta", "p_decline", "p_improve", "p_unchanged", "change_low",
+         "change_high", "p_flip", "q_flip", "robust", "questions_down", "questions_up",
+         "questions_p"]]
+    how = (f"monte-carlo ({draws} draws, seed {seed})" if method == "monte-carlo"
+           else "exact")
+    title = [
+        f"Re-scoring robustness, {index.upper()} {from_edition} -> {to_edition}: "
+        f"{summary['robust']} of {summary['n']} changes robust "
+        f"({plural(summary['robust_declines'], 'decline')}, "
+        f"{plural(summary['robust_improvements'], 'improvement')}) at alpha = {alpha:g}, "
+        f"error p = {error_p:g}, {how}",
+        f"model: {model.get('statement', '')}",
+    ]
+    emit(tables.format_result(
+        shown, fmt, title=title, summary=summary, notes=list(panel.notes), numeric=[
+            "delta", "p_decline", "p_improve", "p_unchanged", "change_low", "change_high",
+            "p_flip", "q_flip", "questions_down", "questions_up", "questions_p"],
+        digits={"p_decline": 3, "p_improve": 3, "p_unchanged": 3, "p_flip": 3, "q_flip": 3,
+                "questions_p": 3}), output)

@@ -1,0 +1,130 @@
+"""`scoring validate` and `scoring ingest-report`: one file in, checked or read, nothing compared.
+
+May import: errors, ingest, publish.tables.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .common import EXIT_HELP, DataFailure, emit, fail_from, index_option, same_path, tables
+
+
+@click.command(epilog=EXIT_HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@index_option
+@click.option("--edition", type=int, help="Edition of the file when it has no edition column "
+              "(or: read only this edition).")
+@click.option("--orientation", type=click.Choice(["higher-is-freer", "lower-is-freer"]),
+              help="Scale of the file; by default taken from a label in it or from status "
+                   "consistency.")
+@click.option("--sheet", help="xlsx: the sheet to read (default: the one with a score header).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Format of the failure table.")
+def validate(file, index, edition, orientation, sheet, fmt):
+    """Check a score file against the index's rules; list every failure at once.
+
+    Exit 0 when the file is clean, 1 with the failure table (file, row as you see it in the
+    file, country, edition, column, rule, value found, value expected) otherwise.
+
+    \b
+    Examples:
+      scoring validate datasets/raw/FOTN_2023_Country_Score_Data.csv
+      scoring validate datasets/raw/freedom_house_2015.json --edition 2015
+      scoring validate scores.xlsx --index fiw --format csv
+    """
+    from ..errors import ScoringError
+    from ..ingest.readers import read_scores
+
+    try:
+        frame = read_scores(file, index, edition=edition, orientation=orientation, sheet=sheet,
+                            on_error="flag")
+    except (ScoringError, ValueError) as exc:
+        raise fail_from(exc) from None
+    failures = frame.attrs["failures"]
+    for note in frame.attrs["notes"]:
+        click.echo(f"note: {note}", err=True)
+    if failures.empty:
+        eds = ", ".join(str(e) for e in sorted(frame["edition"].dropna().unique()))
+        click.echo(f"{file}: {len(frame)} rows, edition {eds}: no validation failures")
+        return
+    if fmt == "json":
+        click.echo(failures.to_json(orient="records", indent=2))
+    elif fmt == "csv":
+        click.echo(failures.to_csv(index=False), nl=False)
+    else:
+        shown = failures.drop(columns=["source"]).rename(
+            columns={"row": frame.attrs["row_kind"]}).astype(str).replace("None", "")
+        click.echo(tables.text_table(shown, numeric=[frame.attrs["row_kind"], "edition"]))
+    rows = failures["row"].nunique()
+    raise DataFailure(f"{file}: {len(failures)} validation failure"
+                      f"{'s' if len(failures) != 1 else ''} on {rows} of {len(frame)} rows")
+
+
+@click.command("ingest-report", epilog=EXIT_HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="csv gives the rows in the tidy form every reader "
+              "returns, ready for --data.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write here instead of the terminal (atomically).")
+@click.option("--keep-flagged", is_flag=True,
+              help="Keep rows that break a rule (flagged) instead of stopping.")
+def ingest_report(file, fmt, output, keep_flagged):
+    """Scores from a Freedom on the Net country report's text, OCR damage included.
+
+    Reads the country, the edition and both years of the report's score table (categories,
+    total, status), the scale note that fixes the orientation and the header facts. A damaged
+    label or number is repaired only when the table's own constraints (category order and
+    maxima, totals = sum of categories, status within its band, the header years) leave one
+    answer, and every repair is listed; otherwise the command stops and names what is missing.
+    The rows can be added to any comparison with --data.
+
+    \b
+    Examples:
+      scoring ingest-report datasets/raw/FOTN2015_Kazakhstan.txt
+      scoring ingest-report report.txt --format csv --output kaz.csv
+      scoring compare --from 2014 --to 2015 --data datasets/raw/FOTN2015_Kazakhstan.txt
+    """
+    from ..errors import ScoringError
+    from ..ingest.reports import read_report
+
+    if output and same_path(output, file):
+        raise click.UsageError(f"--output {output} is the input file; choose another path")
+    try:
+        frame = read_report(file, on_error="flag" if keep_flagged else "raise")
+    except (ScoringError, ValueError) as exc:
+        raise fail_from(exc) from None
+    repairs = frame.attrs.get("repairs", [])
+    facts = frame.attrs.get("facts", {})
+    notes = frame.attrs.get("notes", [])
+    rows = frame.drop(columns=[c for c in frame.columns if frame[c].isna().all()])
+    if fmt == "json":
+        text = json.dumps({"rows": tables.records(rows), "repairs": tables.plain(repairs),
+                           "facts": tables.plain(facts), "notes": notes,
+                           "provenance": tables.plain(frame.attrs.get("provenance", {}))},
+                          indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        text = tables.to_csv(rows)
+    else:
+        edition = frame.attrs.get("report_edition")
+        lines = [f"{file}: Freedom on the Net {edition} report, {rows['country'].iloc[0]} "
+                 f"({rows['iso3'].iloc[0]}); scores as published ({rows['orientation'].iloc[0]})",
+                 ""]
+        lines.append(tables.text_table(rows[[c for c in ("edition", "status", "access",
+                                                          "content", "rights", "total",
+                                                          "source_row", "flags")
+                                              if c in rows]],
+                                        numeric=["edition", "access", "content", "rights",
+                                                 "total", "source_row"]))
+        if facts:
+            lines += ["", "facts: " + "; ".join(f"{k} {v}" for k, v in facts.items())]
+        lines += ["", f"repairs ({len(repairs)}):"]
+        lines += [f"  line {r.get('line')}: {r.get('field')}"
+                  f"{' ' + str(r['year']) if r.get('year') else ''}: read {r.get('read')!r} -> "
+                  f"{r.get('inferred')} ({r.get('why')})" for r in repairs] or ["  none"]
+        lines += [f"note: {n}" for n in notes]
+        text = "\n".join(lines) + "\n"
+    emit(text, output)

@@ -1,0 +1,149 @@
+"""`scoring trend` and `scoring episodes`: every edition of one panel, as series.
+
+May import: errors, datasets, analysis, publish.tables.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural, selected, tables
+
+
+@click.command(epilog=EXIT_HELP)
+@click.option("--series", default="total", show_default=True,
+              help="total, categories, questions, or one component (access, pr, A1, ...).")
+@click.option("--from", "from_edition", type=int, help="First edition (default: all).")
+@click.option("--to", "to_edition", type=int, help="Last edition (default: all).")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True, help="Confidence of Sen's slope interval.")
+@click.option("--exact-max-n", type=click.IntRange(0, 50), default=10, show_default=True,
+              help="Series of at most this many editions get an exact permutation p-value.")
+@data_options
+def trend(series, from_edition, to_edition, confidence, exact_max_n, index, countries, extra,
+          data_edition, data_orientation, keep_flagged, include_territories, fmt, output):
+    """Trend of each country's scores across editions, with FDR control, and the global run.
+
+    Per country (and per series): Mann-Kendall S with tie-corrected variance, a two-sided p
+    (exact permutation p for short series, else the continuity-corrected normal
+    approximation), Kendall's tau-b, Sen's slope in points per year using the real edition
+    years (so gaps count) with its rank-based interval, the OLS slope, and Benjamini-Hochberg
+    q-values across every series of the run. Scores are put on the higher-is-freer scale
+    first. For the total, the summary adds the declines and improvements per pair of
+    editions and the current run of net declines ("declined for the Nth consecutive year").
+
+    \b
+    Examples:
+      scoring trend --index fotn
+      scoring trend --index fiw --from 2013 --to 2024 --country HUN --country POL
+      scoring trend --index fotn --series categories --format csv --output trends.csv
+    """
+    from ..analysis.series import country_trends
+    from ..errors import ScoringError
+
+    try:
+        panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
+        table = country_trends(panel, series=series, countries=selected(countries),
+                               from_edition=from_edition, to_edition=to_edition,
+                               include_territories=include_territories,
+                               confidence=confidence, exact_max_n=exact_max_n)
+        window = panel.select(from_edition=from_edition, to_edition=to_edition)
+        run, counts = None, None
+        if series == "total":
+            from ..analysis.yearly import decline_run, yearly_counts
+
+            counts = yearly_counts(window, include_territories=include_territories)
+            run = decline_run(counts)
+    except (ScoringError, ValueError) as exc:
+        raise fail_from(exc) from None
+    m = panel.methodology
+    tested = table["p"].notna()
+    sig = tested & (table["q"] <= 1 - confidence)
+    down = int((sig & (table["sen_slope"] < 0)).sum())
+    up = int((sig & (table["sen_slope"] > 0)).sum())
+    eds = list(window.editions)
+    summary = {"index": index, "series": series, "editions": eds, "series_tested":
+               int(tested.sum()), "significant_declines": down, "significant_improvements": up,
+               "fdr_level": round(1 - confidence, 10)}
+    title = [f"{m.name} {eds[0]}-{eds[-1]}, {series}: {int(tested.sum())} of {len(table)} "
+             f"series tested; {down} significant declining and {up} improving trends "
+             f"(q <= {1 - confidence:g}, Benjamini-Hochberg)"]
+    if counts is not None:
+        summary["yearly_counts"] = tables.records(counts)
+        summary["decline_run"] = run
+        title.append(f"all {m.entity.split()[0]} entities in the data: declines outnumbered "
+                     f"improvements in the last {run['run']} pair"
+                     f"{'s' if run['run'] != 1 else ''} of editions"
+                     f"{' (at least)' if run['at_least'] else ''}; stopped by: "
+                     f"{run['stopped_by']}")
+    shown = table if fmt != "table" else table[
+        ["iso3", "country", "series", "n", "first", "last", "sen_slope", "sen_lo", "sen_hi",
+         "tau_b", "p", "p_method", "q", "note"]]
+    emit(tables.format_result(
+        shown, fmt, title=title, summary=summary, notes=list(panel.notes),
+        numeric=["n", "first", "last", "sen_slope", "sen_lo", "sen_hi", "tau_b", "p", "q"],
+        digits={"sen_slope": 2, "sen_lo": 2, "sen_hi": 2, "tau_b": 2, "p": 4, "q": 4},
+        source=f"Source: {m.cite(eds)}; analysis: scoring"), output)
+
+
+@click.command("episodes", epilog=EXIT_HELP)
+@click.option("--series", default="total", show_default=True,
+              help="total, categories, questions, or one component (access, pr, A1, ...).")
+@click.option("--start", type=click.FloatRange(min=0, min_open=True), default=1,
+              show_default=True, help="Points in one step that open a candidate episode.")
+@click.option("--cumulative", type=click.FloatRange(min=0, min_open=True), default=10,
+              show_default=True, help="Points from baseline to extreme that make it count.")
+@click.option("--one-step-reversal", type=click.FloatRange(min=0, min_open=True), default=3,
+              show_default=True, help="Points back in one step that end it.")
+@click.option("--gradual-reversal", type=click.FloatRange(min=0, min_open=True), default=10,
+              show_default=True, help="Points recovered from the extreme that end it.")
+@click.option("--tolerance", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Steps without a further move that end it (stasis).")
+@data_options
+def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal, tolerance,
+                 index, countries, extra, data_edition, data_orientation, keep_flagged,
+                 include_territories, fmt, output):
+    """Episodes of sustained decline or improvement, per country, in score points.
+
+    In the spirit of V-Dem's Episodes of Regime Transformation, on the 0-100 scale: a step
+    of --start points opens a candidate; it counts when the score moved --cumulative points
+    from its baseline; it ends at a one-step reversal, a gradual reversal, or --tolerance steps
+    without a further move. Scores are put on the higher-is-freer scale first. Where the data
+    skip published editions (FOTN 2020-2022), one step spans several years (spans_gap).
+
+    \b
+    Examples:
+      scoring episodes --index fotn
+      scoring episodes --index fiw --country HUN --country POL
+      scoring episodes --index fotn --series categories --cumulative 5 --format csv
+    """
+    from ..analysis.episodes import EpisodeRules, episodes
+    from ..errors import ScoringError
+
+    try:
+        rules = EpisodeRules(start=start, cumulative=cumulative,
+                             one_step_reversal=one_step_reversal,
+                             gradual_reversal=gradual_reversal, tolerance=tolerance)
+        panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
+        found = episodes(panel, series=series, countries=selected(countries),
+                         include_territories=include_territories, rules=rules)
+    except (ScoringError, ValueError) as exc:
+        raise fail_from(exc) from None
+    m = panel.methodology
+    eds = list(panel.editions)
+    n_dec = int((found["direction"] == "decline").sum())
+    n_imp = int((found["direction"] == "improvement").sum())
+    ongoing = int(found["ongoing"].sum())
+    summary = {"index": index, "series": series, "editions": [eds[0], eds[-1]],
+               "episodes": len(found), "declines": n_dec, "improvements": n_imp,
+               "ongoing": ongoing, "rules": vars(rules)}
+    title = [f"{m.name} {eds[0]}-{eds[-1]}, {series}: {plural(len(found), 'episode')} "
+             f"({n_dec} of decline, {n_imp} of improvement; {ongoing} ongoing)",
+             f"rules: start {start:g}, cumulative {cumulative:g}, one-step reversal "
+             f"{one_step_reversal:g}, gradual reversal {gradual_reversal:g} points; tolerance "
+             f"{tolerance} steps"]
+    emit(tables.format_result(
+        found, fmt, title=title, summary=summary, notes=list(panel.notes),
+        numeric=["baseline_edition", "first_edition", "last_edition", "start_value",
+                 "end_value", "total_change", "n_steps"],
+        source=f"Source: {m.cite(eds)}; analysis: scoring"), output)
