@@ -15,7 +15,8 @@ treats ties and zeros, and its corrections:
 - ``trends``: :func:`~.trends.trend_tests`, the engine that tests many series at once;
   ``trend_stats``: its row-wise arithmetic (Mann-Kendall S with tie-corrected variance,
   Kendall's tau-b, Sen's slope and interval, OLS); ``mann_kendall_exact``: the exact
-  permutation distribution of S for short series with ties.
+  permutation distribution of S for short series with ties; ``trend_input``: the checks of
+  its input table and arguments.
 - ``multitest``: Benjamini-Hochberg q-values.
 - ``checks``: the argument checks the modules share (and the analyses that call them).
 - ``rescoring``: the re-scoring error model on arrays: the distribution of a perturbed change.

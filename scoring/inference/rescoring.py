@@ -18,6 +18,10 @@ This module holds the model on arrays: :func:`perturbed_change_distribution` tak
 and their ranges, country by country, and returns the distribution of the perturbed change
 (:class:`ChangeDistribution`). :mod:`scoring.analysis.robustness` applies it to the countries of
 a comparison.
+
+Size: a little over 400 lines, because the model's statement and limits in words (about 60
+lines, :func:`model_description`) stay beside the arithmetic they describe: a change to the
+model and a change to what every result says about it are reviewed in one file.
 """
 
 from __future__ import annotations

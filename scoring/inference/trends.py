@@ -7,12 +7,12 @@ row-wise array operation over the ``n (n - 1) / 2`` pairs of points, in chunks o
 that memory stays bounded. Gaps in time are kept: Sen's and the OLS slope use the real time
 values, while the Mann-Kendall statistic only needs their order.
 
-This module is the engine: it checks the table, sorts it into series of valid points, hands
-each block of equal-length series to :mod:`.trend_stats` (the formulas: S and its
-tie-corrected variance, tau-b, Sen's slope and interval, OLS), takes exact p-values for short
-series from :mod:`.mann_kendall_exact` (the permutation distribution of S given the tie
-pattern of the values, a q-multinomial coefficient, computed once per distinct pattern), and
-assembles the table with Benjamini-Hochberg q-values (:mod:`.multitest`).
+This module is the engine: it checks the table (:mod:`.trend_input`), sorts it into series
+of valid points, hands each block of equal-length series to :mod:`.trend_stats` (the
+formulas: S and its tie-corrected variance, tau-b, Sen's slope and interval, OLS), takes exact
+p-values for short series from :mod:`.mann_kendall_exact` (the permutation distribution of S
+given the tie pattern of the values, a q-multinomial coefficient, computed once per distinct
+pattern), and assembles the table with Benjamini-Hochberg q-values (:mod:`.multitest`).
 
 scipy is imported inside the functions that need it, so importing this module stays light.
 """
@@ -24,9 +24,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .checks import check_confidence, check_frame, columns_text, is_integer
 from .mann_kendall_exact import exact_p as _exact_p
 from .multitest import bh_qvalues
+from .trend_input import check_arguments, check_duplicates, numeric_column
 from .trend_stats import block_statistics, normal_p, ols_p
 
 __all__ = ["EXACT_LIMIT", "MIN_N", "TREND_COLUMNS", "trend_tests"]
@@ -55,79 +55,6 @@ _BLOCK_NAMES = ("s", "var_s", "tau_b", "sen_slope", "sen_lo", "sen_hi", "sen_int
 
 
 # ---------------------------------------------------------------------------------------------
-# input checks
-
-
-def _check_arguments(data, entity, time, value, confidence, exact_max_n, chunk_size) -> list:
-    check_frame("data", data)
-    if isinstance(entity, str):
-        entities = [entity]
-    elif isinstance(entity, (list, tuple)) and entity and all(isinstance(e, str)
-                                                               for e in entity):
-        entities = list(entity)
-    else:
-        raise ValueError("entity must be a column name or a non-empty list of column names; "
-                         f"got {entity!r}")
-    if len(set(entities)) != len(entities):
-        raise ValueError(f"entity must name each column once; got {entity!r}")
-    for name, col in [("time", time), ("value", value)]:
-        if not isinstance(col, str):
-            raise ValueError(f"{name} must be a column name; got {col!r}")
-    for name, cols in [("entity", entities), ("time", [time]), ("value", [value])]:
-        absent = [c for c in cols if c not in data.columns]
-        if absent:
-            raise ValueError(f"{name} must name columns of data ({columns_text(data)}); "
-                             f"got {', '.join(map(repr, absent))}")
-    if time == value or time in entities or value in entities:
-        raise ValueError(f"entity, time and value must be different columns; got "
-                         f"entity={entity!r}, time={time!r}, value={value!r}")
-    clash = [c for c in entities if c in TREND_COLUMNS]
-    if clash:
-        raise ValueError(f"entity columns must not be named like output columns "
-                         f"({', '.join(TREND_COLUMNS)}); got {', '.join(map(repr, clash))}: "
-                         "rename them first")
-    check_confidence(confidence, numpy_floats=False)
-    if not is_integer(exact_max_n) or not 0 <= exact_max_n <= EXACT_LIMIT:
-        raise ValueError(f"exact_max_n must be an integer from 0 (never exact) to "
-                         f"{EXACT_LIMIT}; got {exact_max_n!r}")
-    if chunk_size is not None and (not is_integer(chunk_size) or chunk_size < 1):
-        raise ValueError(f"chunk_size must be None (automatic) or an integer >= 1; "
-                         f"got {chunk_size!r}")
-    return entities
-
-
-def _numeric_column(data: pd.DataFrame, column: str, role: str) -> np.ndarray:
-    col = data[column]
-    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
-        raise ValueError(f"{role} column {column!r} must be numeric; got dtype {col.dtype}")
-    arr = col.to_numpy(dtype=float, na_value=np.nan)
-    n_inf = int(np.isinf(arr).sum())
-    if n_inf:
-        raise ValueError(f"{role} column {column!r} must be finite or missing; got {n_inf} "
-                         f"infinite value{'s' if n_inf != 1 else ''}")
-    return arr
-
-
-def _check_duplicates(gid, t, order, keys: pd.DataFrame, time: str) -> None:
-    """Raise once, naming every (entity, time) that occurs more than once (up to 10)."""
-    gs, ts = gid[order], t[order]
-    dup = (gs[1:] == gs[:-1]) & (ts[1:] == ts[:-1])  # NaN times never compare equal
-    if not dup.any():
-        return
-    at = np.flatnonzero(dup) + 1
-    pairs = pd.DataFrame({"g": gs[at], "t": ts[at]}).drop_duplicates()
-    shown = []
-    for g, tv in pairs.head(10).itertuples(index=False):
-        who = ", ".join(f"{c}={v!r}" if isinstance(v, str) else f"{c}={v}"
-                        for c, v in keys.iloc[int(g)].items())
-        shown.append(f"({who}, {time}={tv:g})")
-    more = ", ..." if len(pairs) > 10 else ""
-    raise ValueError(f"time column {time!r} must not repeat within a series; "
-                     f"{len(pairs)} duplicated (entity, time) pair"
-                     f"{'s' if len(pairs) != 1 else ''}: {', '.join(shown)}{more}")
-
-
-# ---------------------------------------------------------------------------------------------
 # the steps of trend_tests
 
 
@@ -149,7 +76,7 @@ def _series_index(data: pd.DataFrame, entities: list, t_all: np.ndarray, time: s
     gid = grouped.ngroup().to_numpy(dtype=np.int64)
     keys = grouped.size().index.to_frame(index=False)
     order = np.lexsort((t_all, gid))
-    _check_duplicates(gid, t_all, order, keys, time)
+    check_duplicates(gid, t_all, order, keys, time)
     return gid, keys, order
 
 
@@ -399,10 +326,10 @@ def trend_tests(
     >>> round(float(out.loc[1, "p"]), 4)
     0.0833
     """
-    entities = _check_arguments(data, entity, time, value, confidence, exact_max_n,
-                                chunk_size)
-    t_all = _numeric_column(data, time, "time")
-    y_all = _numeric_column(data, value, "value")
+    entities = check_arguments(data, entity, time, value, confidence, exact_max_n, chunk_size,
+                               reserved=TREND_COLUMNS, exact_limit=EXACT_LIMIT)
+    t_all = numeric_column(data, time, "time")
+    y_all = numeric_column(data, value, "value")
     gid, keys, order = _series_index(data, entities, t_all, time)
     points = _valid_points(gid, t_all, y_all, order, len(keys))
     out, exact, exact_p = _statistics(points, confidence=confidence, exact_max_n=exact_max_n,
