@@ -18,6 +18,7 @@ import pandas as pd
 from . import orientation as _orientation
 from .table import RawTable, load_tables
 from .countries import name_for, to_iso3
+from .header import norm, pick_table
 from ..errors import ReadError, ValidationError
 from ..methodology import ORIENTATIONS, Methodology, load_methodology
 from .validation import FAILURE_COLUMNS, failure, validate
@@ -36,24 +37,8 @@ STATUS_SPELLINGS = {
     "nf": "NF", "not free": "NF", "notfree": "NF",
 }
 
-# Roles that are not score components, with the header spellings that name them.
-_ROLES = {
-    "country": ["country", "country territory", "country or territory", "name", "country name",
-                "territory", "state"],
-    "iso3": ["iso3", "iso", "iso 3", "iso code", "iso3 code", "country code", "code",
-             "iso alpha 3", "alpha 3"],
-    "edition": ["edition", "year", "survey edition", "report year", "fotn edition"],
-    "status": ["status", "internet freedom status", "freedom status", "fotn status"],
-    "region": ["region"],
-    "ct": ["c t", "country territory flag", "ct"],
-    "indicator": ["indicator", "indicator name", "series"],
-}
 _NOT_APPLICABLE = {"n/a", "na", "n.a.", "not applicable"}
 _MISSING = {"", "-", "--", "\u2013", "..", "nan", "none", "null"}
-
-
-def _norm(text) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", str(text).lower()).strip()
 
 
 def read_scores(
@@ -120,7 +105,7 @@ def read_scores(
     if on_error not in ("raise", "flag"):
         raise ValueError(f"on_error must be 'raise' or 'flag'; got {on_error!r}")
     path = Path(path)
-    table, header_at, mapping, hint = _pick_table(load_tables(path, sheet), m, path)
+    table, header_at, mapping, hint = pick_table(load_tables(path, sheet), m, path)
     frame, failures, notes = _frame(table, header_at, mapping, m, edition, hint)
     frame = _orientation.settle(frame, m, stated=orientation, texts=table.texts + [
         " ".join(str(c) for c in row if c is not None) for row in table.head[:header_at]],
@@ -145,104 +130,6 @@ def read_scores(
     frame["flags"] = pd.array([flags.get(r, "") for r in frame["source_row"].tolist()],
                               dtype="str")
     return frame
-
-
-# -- header and columns -------------------------------------------------------------------------
-def _aliases(m: Methodology) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for role, names in _ROLES.items():
-        for n in names:
-            out[_norm(n)] = role
-    for c in m.components:
-        for name in (c.key, c.code, c.label, *c.aliases):
-            if name:
-                out.setdefault(_norm(name), c.key)
-    return out
-
-
-def _match(header, aliases: dict[str, str], m: Methodology) -> tuple[str | None, int | None]:
-    """Role or component key for a header cell, and an edition the header names, if any."""
-    if header is None:
-        return None, None
-    text = _norm(header)
-    if text in aliases:
-        return aliases[text], None
-    # '"Freedom on the Net 2018" Total Score': the index's name and an edition, then the column.
-    prefix = re.match(rf"^{re.escape(_norm(m.name))} (\d{{4}}) (.+)$", text)
-    if prefix and prefix.group(2) in aliases:
-        return aliases[prefix.group(2)], int(prefix.group(1))
-    return None, None
-
-
-def _pick_table(tables: list[RawTable], m: Methodology, path: Path):
-    """The table and header row that name an entity column and at least one score column."""
-    aliases = _aliases(m)
-    component_keys = set(m.keys)
-    best = None
-    for t in tables:
-        candidates = [0] if t.header_known else range(len(t.head))
-        for i in candidates:
-            row = t.head[i]
-            matches = [_match(h, aliases, m) for h in row]
-            roles = [r for r, _ in matches]
-            if not ({"country", "iso3"} & set(roles)) or not component_keys & set(roles):
-                continue
-            score = sum(r is not None for r in roles)
-            if best is None or score > best[0]:
-                best = (score, t, i, row, matches)
-            break  # the first header-like row of a table is its header
-    if best is None:
-        names = ", ".join(sorted({c.label for c in m.categories} | {m.total.label}))
-        raise ReadError(
-            f"{path.name}: no header row found: expected a country (or ISO3) column and at "
-            f"least one {m.name} score column ({names}) in the first 30 rows"
-        )
-    _, table, at, row, matches = best
-    _refuse_other_index(row, m, table.where)
-    mapping: dict[int, str] = {}
-    seen: dict[str, int] = {}
-    hints = {y for _, y in matches if y is not None}
-    for j, (role, _) in enumerate(matches):
-        if role is None:
-            if row[j] is not None:
-                table.notes.append(f"{table.where}: column {row[j]!r} is not a {m.name} "
-                                   "column and was not read")
-            continue
-        if role in seen:
-            raise ReadError(f"{table.where}: columns {row[seen[role]]!r} and {row[j]!r} both "
-                            f"give {role!r}; keep one")
-        seen[role] = j
-        mapping[j] = role
-    if len(hints) > 1:
-        raise ReadError(f"{table.where}: the header names several editions "
-                        f"({', '.join(map(str, sorted(hints)))})")
-    return table, at, mapping, hints.pop() if hints else None
-
-
-def _refuse_other_index(header, m: Methodology, where: str) -> None:
-    """Stop when another index's methodology recognises more of the header than ``m`` does.
-
-    Column names such as "A", "B", "C" and "Total" exist in several indices; a FOTN file read
-    as FIW would otherwise turn into hundreds of range and sum failures instead of one clear
-    message.
-    """
-    from ..methodology import available_methodologies
-
-    def count(meth):
-        aliases = _aliases(meth)
-        return sum(1 for h in header if _match(h, aliases, meth)[0] in meth.keys)
-
-    own = count(m)
-    for key in available_methodologies():
-        other = load_methodology(key)
-        if other.key == m.key:
-            continue
-        theirs = count(other)
-        if theirs > own:
-            raise ReadError(f"{where}: this looks like a {other.name} file, not {m.name}: "
-                            f"{theirs} of its score columns are {other.name} columns, {own} are "
-                            f"{m.name} columns; read it with index={other.key!r} "
-                            f"(--index {other.key})")
 
 
 # -- cells to a frame ---------------------------------------------------------------------------
@@ -270,16 +157,16 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
 
     # Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
     # name might stand: a "name" column holding only indicator names is the indicator column.
-    known_ind = {_norm(n) for n in m.indicator_names}
+    known_ind = {norm(n) for n in m.indicator_names}
     if "country" in columns and "iso3" in columns and "indicator" not in columns:
-        values = {_norm(v) for v in columns["country"].dropna().unique()}
+        values = {norm(v) for v in columns["country"].dropna().unique()}
         if values and values <= known_ind:
             columns["indicator"] = columns.pop("country")
             headers["indicator"] = headers.pop("country")
             mapping.update({j: "indicator" for j, r in mapping.items() if r == "country"})
     if "indicator" in columns:
         names = {str(v) for v in columns.pop("indicator").dropna().unique()}
-        unknown = sorted(n for n in names if _norm(n) not in known_ind)
+        unknown = sorted(n for n in names if norm(n) not in known_ind)
         if unknown:
             raise ReadError(f"{table.where}: column {headers['indicator']!r} holds indicators "
                             f"other than {m.name}: {', '.join(unknown[:5])}")
@@ -366,7 +253,7 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
     statuses = np.full(n_rows, None, dtype=object)
     if "status" in columns:
         raw = columns["status"].to_numpy(dtype=object)
-        lookup = {v: STATUS_SPELLINGS.get(_norm(v)) for v in pd.unique(raw)
+        lookup = {v: STATUS_SPELLINGS.get(norm(v)) for v in pd.unique(raw)
                   if v is not None and v == v}
         statuses = np.array([lookup.get(v) if v is not None and v == v else None for v in raw],
                             dtype=object)
