@@ -19,6 +19,7 @@ from . import orientation as _orientation
 from .table import RawTable, load_tables
 from .countries import name_for, to_iso3
 from .header import norm, pick_table
+from .numeric import to_numbers
 from ..errors import ReadError, ValidationError
 from ..methodology import ORIENTATIONS, Methodology, load_methodology
 from .validation import FAILURE_COLUMNS, failure, validate
@@ -36,9 +37,6 @@ STATUS_SPELLINGS = {
     "pf": "PF", "partly free": "PF", "partially free": "PF", "partlyfree": "PF",
     "nf": "NF", "not free": "NF", "notfree": "NF",
 }
-
-_NOT_APPLICABLE = {"n/a", "na", "n.a.", "not applicable"}
-_MISSING = {"", "-", "--", "\u2013", "..", "nan", "none", "null"}
 
 
 def read_scores(
@@ -174,7 +172,7 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
     # Editions.
     if "edition" in columns:
         raw_ed = columns["edition"].to_numpy(dtype=object)
-        values, bad, empty = _to_numbers(columns["edition"])
+        values, bad, empty = to_numbers(columns["edition"])
         not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
             np.nan_to_num(values))))
         fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
@@ -268,7 +266,7 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
     for c in m.components:
         if c.key not in columns:
             continue
-        values, bad, _ = _to_numbers(columns[c.key])
+        values, bad, _ = to_numbers(columns[c.key])
         if bad.any():
             raw = columns[c.key].to_numpy(dtype=object)
             fail(bad, c.key, "not_a_number", [_strip(v) for v in raw],
@@ -299,40 +297,3 @@ def _country_expected(name: str) -> str:
     hint = suggest(name)
     base = "a country or territory name the alias table or ISO 3166 knows"
     return f"{base}; did you mean {', '.join(map(repr, hint))}?" if hint else base
-
-
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-
-
-def _to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A column of raw cells as floats, the cells that are text but not numbers, and blanks.
-
-    Numbers pass; text is stripped and parsed ("14 " is 14; "1,5", a decimal comma, is 1.5);
-    blanks and "N/A"-like markers are NaN and not failures (validation decides whether the
-    component applies); booleans and other text are failures. Vectorised: a clean numeric
-    column never goes through Python.
-    """
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        bad = np.isinf(values)
-        return np.where(bad, np.nan, values), bad, np.isnan(values) & ~bad
-    obj = series.astype(object)
-    is_bool = obj.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-    is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
-                     and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-    values = np.full(len(obj), np.nan)
-    if is_num.any():
-        values[is_num] = obj[is_num].astype(float).to_numpy()
-    is_text = ~is_num & ~is_bool & obj.notna().to_numpy()
-    text = obj[is_text].astype(str).str.strip()
-    lowered = text.str.lower()
-    marker = lowered.isin(_MISSING | _NOT_APPLICABLE)
-    text = text.where(~text.str.match(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
-    parsed = pd.to_numeric(text.where(~marker), errors="coerce").to_numpy(dtype=float)
-    finite = np.isfinite(parsed)
-    idx = np.flatnonzero(is_text)
-    values[idx[finite]] = parsed[finite]
-    bad = is_bool.copy()
-    bad[idx[~finite & ~marker.to_numpy()]] = True
-    empty = np.isnan(values) & ~bad
-    return values, bad, empty
