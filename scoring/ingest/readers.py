@@ -10,6 +10,7 @@ on (column ``orientation``); :func:`scoring.harmonize.to_canonical` converts.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -131,8 +132,76 @@ def read_scores(
 
 
 # -- cells to a frame ---------------------------------------------------------------------------
+@dataclass
+class _Cells:
+    """The cells below the header by role, the row numbers a user sees, and the failures so far.
+
+    The steps of :func:`_frame` read it one role at a time; the step that leaves out rows of
+    other editions leaves out their failures with them.
+    """
+
+    where: str
+    columns: dict[str, pd.Series]
+    headers: dict[str, str]
+    numbers: np.ndarray
+    n_rows: int
+    notes: list[str]
+    fails: list[dict] = field(default_factory=list)
+
+    def fail(self, rows, role, rule, found, expected, country=None, ed=None):
+        """Failures at positions ``rows`` (found/country/ed: arrays over all rows or None)."""
+        for i in np.flatnonzero(rows) if isinstance(rows, np.ndarray) else rows:
+            self.fails.append(failure(self.where, int(self.numbers[i]),
+                                      None if country is None else country[i], None,
+                                      None if ed is None else ed[i],
+                                      self.headers.get(role, role), rule,
+                                      found[i] if found is not None else None, expected))
+
+    def keep(self, keep: np.ndarray) -> None:
+        """Narrow the cells, row numbers and failures to the rows where ``keep``."""
+        kept_rows = set(self.numbers[keep].tolist())
+        self.fails = [f for f in self.fails if f["row"] in kept_rows]
+        self.columns = {k: v[keep].reset_index(drop=True) for k, v in self.columns.items()}
+        self.numbers = self.numbers[keep]
+        self.n_rows = int(keep.sum())
+
+
 def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
            edition: int | None, hint: int | None):
+    """Cells under header row ``at`` to a frame of published values, its failures and notes.
+
+    The failures are those found on the way (unknown names and statuses, cells that are not
+    numbers); the rules of the methodology are validation's.
+    """
+    cells = _cells(table, at, mapping)
+    _take_indicator_column(cells, mapping, m)
+    eds = _editions(cells, edition, hint)
+    ed_list = [None if e != e else int(e) for e in eds]
+    out = pd.DataFrame({"index": m.key, "edition": pd.array(ed_list, dtype="Int64")})
+    iso, names_out = _entities(cells, ed_list)
+    out["iso3"] = pd.array(list(iso), dtype="str")
+    out["country"] = pd.array(names_out, dtype="str")
+    out["status"] = pd.array(list(_statuses(cells, names_out, ed_list)), dtype="str")
+    out["orientation"] = pd.array([None] * cells.n_rows, dtype="str")
+    values, unparsed = _components(cells, m, names_out, ed_list)
+    for key, v in values.items():
+        out[key] = v
+    for role in ("region", "ct"):
+        if role in cells.columns:
+            out[role] = pd.array([None if v is None or v != v else str(v).strip()
+                                  for v in cells.columns[role]], dtype="str")
+    out["source"] = table.where
+    out["source_row"] = np.asarray(cells.numbers, dtype=int)
+    out.attrs["present"] = [c.key for c in m.components if c.key in cells.columns]
+    out.attrs["unparsed"] = unparsed
+    failures = pd.DataFrame(cells.fails, columns=FAILURE_COLUMNS)
+    if len(failures):
+        failures["iso3"] = failures["row"].map(dict(zip(out["source_row"], out["iso3"])))
+    return out, failures, cells.notes
+
+
+def _cells(table: RawTable, at: int, mapping: dict[int, str]) -> _Cells:
+    """The body below header row ``at``, each mapped column under its role."""
     header = table.head[at]
     headers = {role: str(header[j]) for j, role in mapping.items()}
     notes = list(table.notes)
@@ -143,18 +212,17 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
     n_rows = len(body)
     blank = pd.Series([None] * n_rows, dtype=object)
     columns = {role: (body[j] if j in body.columns else blank) for j, role in mapping.items()}
-    fails: list[dict] = []
+    return _Cells(table.where, columns, headers, numbers, n_rows, notes)
 
-    def fail(rows, role, rule, found, expected, country=None, ed=None):
-        """Failures at positions ``rows`` (found/country/ed: arrays over all rows or None)."""
-        for i in np.flatnonzero(rows) if isinstance(rows, np.ndarray) else rows:
-            fails.append(failure(table.where, int(numbers[i]),
-                                 None if country is None else country[i], None,
-                                 None if ed is None else ed[i], headers.get(role, role), rule,
-                                 found[i] if found is not None else None, expected))
 
-    # Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
-    # name might stand: a "name" column holding only indicator names is the indicator column.
+def _take_indicator_column(cells: _Cells, mapping: dict[int, str], m: Methodology) -> None:
+    """Set aside a long file's indicator column, refusing indicators of anything but ``m``.
+
+    Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
+    name might stand: a "name" column holding only indicator names is the indicator column
+    (and is renamed so in ``mapping``, which names the file's headers).
+    """
+    columns, headers = cells.columns, cells.headers
     known_ind = {norm(n) for n in m.indicator_names}
     if "country" in columns and "iso3" in columns and "indicator" not in columns:
         values = {norm(v) for v in columns["country"].dropna().unique()}
@@ -166,48 +234,54 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         names = {str(v) for v in columns.pop("indicator").dropna().unique()}
         unknown = sorted(n for n in names if norm(n) not in known_ind)
         if unknown:
-            raise ReadError(f"{table.where}: column {headers['indicator']!r} holds indicators "
+            raise ReadError(f"{cells.where}: column {headers['indicator']!r} holds indicators "
                             f"other than {m.name}: {', '.join(unknown[:5])}")
 
-    # Editions.
-    if "edition" in columns:
-        raw_ed = columns["edition"].to_numpy(dtype=object)
-        values, bad, empty = to_numbers(columns["edition"])
-        not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
-            np.nan_to_num(values))))
-        fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
-        eds = np.where(not_year, np.nan, values)
-        if edition is not None:
-            keep = eds == edition
-            if not keep.any():
-                found = sorted({int(e) for e in eds if e == e})
-                raise ReadError(f"{table.where}: no rows of edition {edition}; the file has "
-                                f"{', '.join(map(str, found))}")
-            if not keep.all():
-                notes.append(f"{table.where}: {int((~keep).sum())} rows of other editions "
-                             f"left out (edition={edition} asked for)")
-            kept_rows = set(numbers[keep].tolist())
-            fails = [f for f in fails if f["row"] in kept_rows]
-            columns = {k: v[keep].reset_index(drop=True) for k, v in columns.items()}
-            numbers = numbers[keep]
-            eds = eds[keep]
-            n_rows = int(keep.sum())
-    else:
-        chosen = edition if edition is not None else hint
-        if chosen is None:
-            raise ReadError(f"{table.where}: no edition column and none named in the header; "
-                            "say which edition the file holds (edition=..., --edition)")
-        if edition is not None and hint is not None and edition != hint:
-            raise ReadError(f"{table.where}: edition {edition} was asked for but the header "
-                            f"says {hint}")
-        eds = np.full(n_rows, float(chosen))
-        notes.append(f"{table.where}: edition {chosen} "
-                     f"{'as given' if edition is not None else 'from the header'}")
-    ed_list = [None if e != e else int(e) for e in eds]
 
-    out = pd.DataFrame({"index": m.key, "edition": pd.array(ed_list, dtype="Int64")})
+def _editions(cells: _Cells, edition: int | None, hint: int | None) -> np.ndarray:
+    """Each row's edition (NaN where it is not a year); only rows of ``edition`` if given."""
+    if "edition" not in cells.columns:
+        return _edition_without_column(cells, edition, hint)
+    raw_ed = cells.columns["edition"].to_numpy(dtype=object)
+    values, bad, empty = to_numbers(cells.columns["edition"])
+    not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
+        np.nan_to_num(values))))
+    cells.fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
+    eds = np.where(not_year, np.nan, values)
+    if edition is not None:
+        keep = eds == edition
+        if not keep.any():
+            found = sorted({int(e) for e in eds if e == e})
+            raise ReadError(f"{cells.where}: no rows of edition {edition}; the file has "
+                            f"{', '.join(map(str, found))}")
+        if not keep.all():
+            cells.notes.append(f"{cells.where}: {int((~keep).sum())} rows of other editions "
+                               f"left out (edition={edition} asked for)")
+        cells.keep(keep)
+        eds = eds[keep]
+    return eds
 
-    # Entities: each distinct name or code is looked up once.
+
+def _edition_without_column(cells: _Cells, edition: int | None, hint: int | None) -> np.ndarray:
+    """The one edition of a file with no edition column: as given, else as the header names."""
+    chosen = edition if edition is not None else hint
+    if chosen is None:
+        raise ReadError(f"{cells.where}: no edition column and none named in the header; "
+                        "say which edition the file holds (edition=..., --edition)")
+    if edition is not None and hint is not None and edition != hint:
+        raise ReadError(f"{cells.where}: edition {edition} was asked for but the header "
+                        f"says {hint}")
+    cells.notes.append(f"{cells.where}: edition {chosen} "
+                       f"{'as given' if edition is not None else 'from the header'}")
+    return np.full(cells.n_rows, float(chosen))
+
+
+def _entities(cells: _Cells, ed_list: list) -> tuple[np.ndarray, list]:
+    """Each row's ISO3 code (from its code, else its name) and the name to show.
+
+    Each distinct name or code is looked up once.
+    """
+    columns, n_rows = cells.columns, cells.n_rows
     names_raw = columns.get("country")
     codes_raw = columns.get("iso3")
     iso = np.full(n_rows, None, dtype=object)
@@ -222,8 +296,8 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         iso = code_text.map(lookup).to_numpy(dtype=object)
         has = code_text.notna().to_numpy()
         unknown = has & pd.isna(iso)
-        fail(unknown, "iso3", "unknown_country", code_text.to_numpy(dtype=object),
-             "an ISO 3166-1 alpha-3 code", ed=ed_list)
+        cells.fail(unknown, "iso3", "unknown_country", code_text.to_numpy(dtype=object),
+                   "an ISO 3166-1 alpha-3 code", ed=ed_list)
         missing_code = ~has
     else:
         missing_code = np.ones(n_rows, dtype=bool)
@@ -235,56 +309,51 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         iso[use] = by_name[use]
         unknown = use & pd.isna(by_name)
         for i in np.flatnonzero(unknown):
-            fails.append(failure(table.where, int(numbers[i]), shown[i], None, ed_list[i],
-                                 headers["country"], "unknown_country", shown[i],
-                                 _country_expected(shown[i])))
+            cells.fails.append(failure(cells.where, int(cells.numbers[i]), shown[i], None,
+                                       ed_list[i], cells.headers["country"], "unknown_country",
+                                       shown[i], _country_expected(shown[i])))
     nobody = missing_code & pd.isna(shown)
     role = "country" if "country" in columns else "iso3"
-    fail(nobody, role, "missing_value", None, "a country name or code", ed=ed_list)
+    cells.fail(nobody, role, "missing_value", None, "a country name or code", ed=ed_list)
     iso = np.array([c if isinstance(c, str) else None for c in iso], dtype=object)
     names_out = [s if s is not None else (name_for(c) if c is not None else None)
                  for s, c in zip(shown, iso)]
-    out["iso3"] = pd.array(list(iso), dtype="str")
-    out["country"] = pd.array(names_out, dtype="str")
+    return iso, names_out
 
-    # Status.
-    statuses = np.full(n_rows, None, dtype=object)
-    if "status" in columns:
-        raw = columns["status"].to_numpy(dtype=object)
+
+def _statuses(cells: _Cells, names_out: list, ed_list: list) -> np.ndarray:
+    """Each row's status code (F/PF/NF) from any of its spellings; None where blank or unknown."""
+    statuses = np.full(cells.n_rows, None, dtype=object)
+    if "status" in cells.columns:
+        raw = cells.columns["status"].to_numpy(dtype=object)
         lookup = {v: STATUS_SPELLINGS.get(norm(v)) for v in pd.unique(raw)
                   if v is not None and v == v}
         statuses = np.array([lookup.get(v) if v is not None and v == v else None for v in raw],
                             dtype=object)
         bad = np.array([v is not None and v == v for v in raw]) & pd.isna(statuses)
-        fail(bad, "status", "unknown_status", raw, "Free / Partly Free / Not Free (F/PF/NF)",
-             country=names_out, ed=ed_list)
-    out["status"] = pd.array(list(statuses), dtype="str")
-    out["orientation"] = pd.array([None] * n_rows, dtype="str")
+        cells.fail(bad, "status", "unknown_status", raw,
+                   "Free / Partly Free / Not Free (F/PF/NF)", country=names_out, ed=ed_list)
+    return statuses
 
-    # Components, as numbers.
+
+def _components(cells: _Cells, m: Methodology, names_out: list, ed_list: list):
+    """Each component column as floats by key, and the (row, key) cells that are not numbers.
+
+    Validation is told of those cells, so that it does not also call them blank.
+    """
+    values: dict[str, np.ndarray] = {}
     unparsed: set[tuple[int, str]] = set()
     for c in m.components:
-        if c.key not in columns:
+        if c.key not in cells.columns:
             continue
-        values, bad, _ = to_numbers(columns[c.key])
+        parsed, bad, _ = to_numbers(cells.columns[c.key])
         if bad.any():
-            raw = columns[c.key].to_numpy(dtype=object)
-            fail(bad, c.key, "not_a_number", [_strip(v) for v in raw],
-                 f"a whole number {c.min}-{c.max}", country=names_out, ed=ed_list)
-            unparsed.update((int(numbers[i]), c.key) for i in np.flatnonzero(bad))
-        out[c.key] = values
-    for role in ("region", "ct"):
-        if role in columns:
-            out[role] = pd.array([None if v is None or v != v else str(v).strip()
-                                  for v in columns[role]], dtype="str")
-    out["source"] = table.where
-    out["source_row"] = np.asarray(numbers, dtype=int)
-    out.attrs["present"] = [c.key for c in m.components if c.key in columns]
-    out.attrs["unparsed"] = unparsed
-    failures = pd.DataFrame(fails, columns=FAILURE_COLUMNS)
-    if len(failures):
-        failures["iso3"] = failures["row"].map(dict(zip(out["source_row"], out["iso3"])))
-    return out, failures, notes
+            raw = cells.columns[c.key].to_numpy(dtype=object)
+            cells.fail(bad, c.key, "not_a_number", [_strip(v) for v in raw],
+                       f"a whole number {c.min}-{c.max}", country=names_out, ed=ed_list)
+            unparsed.update((int(cells.numbers[i]), c.key) for i in np.flatnonzero(bad))
+        values[c.key] = parsed
+    return values, unparsed
 
 
 def _strip(v):
