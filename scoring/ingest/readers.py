@@ -10,6 +10,7 @@ on (column ``orientation``); :func:`scoring.harmonize.to_canonical` converts.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ import pandas as pd
 from . import orientation as _orientation
 from .table import RawTable, load_tables
 from .countries import name_for, to_iso3
+from .header import norm, pick_table
+from .numeric import to_numbers
 from ..errors import ReadError, ValidationError
 from ..methodology import ORIENTATIONS, Methodology, load_methodology
 from .validation import FAILURE_COLUMNS, failure, validate
@@ -35,25 +38,6 @@ STATUS_SPELLINGS = {
     "pf": "PF", "partly free": "PF", "partially free": "PF", "partlyfree": "PF",
     "nf": "NF", "not free": "NF", "notfree": "NF",
 }
-
-# Roles that are not score components, with the header spellings that name them.
-_ROLES = {
-    "country": ["country", "country territory", "country or territory", "name", "country name",
-                "territory", "state"],
-    "iso3": ["iso3", "iso", "iso 3", "iso code", "iso3 code", "country code", "code",
-             "iso alpha 3", "alpha 3"],
-    "edition": ["edition", "year", "survey edition", "report year", "fotn edition"],
-    "status": ["status", "internet freedom status", "freedom status", "fotn status"],
-    "region": ["region"],
-    "ct": ["c t", "country territory flag", "ct"],
-    "indicator": ["indicator", "indicator name", "series"],
-}
-_NOT_APPLICABLE = {"n/a", "na", "n.a.", "not applicable"}
-_MISSING = {"", "-", "--", "\u2013", "..", "nan", "none", "null"}
-
-
-def _norm(text) -> str:
-    return re.sub(r"[^0-9a-z]+", " ", str(text).lower()).strip()
 
 
 def read_scores(
@@ -120,7 +104,7 @@ def read_scores(
     if on_error not in ("raise", "flag"):
         raise ValueError(f"on_error must be 'raise' or 'flag'; got {on_error!r}")
     path = Path(path)
-    table, header_at, mapping, hint = _pick_table(load_tables(path, sheet), m, path)
+    table, header_at, mapping, hint = pick_table(load_tables(path, sheet), m, path)
     frame, failures, notes = _frame(table, header_at, mapping, m, edition, hint)
     frame = _orientation.settle(frame, m, stated=orientation, texts=table.texts + [
         " ".join(str(c) for c in row if c is not None) for row in table.head[:header_at]],
@@ -147,107 +131,77 @@ def read_scores(
     return frame
 
 
-# -- header and columns -------------------------------------------------------------------------
-def _aliases(m: Methodology) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for role, names in _ROLES.items():
-        for n in names:
-            out[_norm(n)] = role
-    for c in m.components:
-        for name in (c.key, c.code, c.label, *c.aliases):
-            if name:
-                out.setdefault(_norm(name), c.key)
-    return out
-
-
-def _match(header, aliases: dict[str, str], m: Methodology) -> tuple[str | None, int | None]:
-    """Role or component key for a header cell, and an edition the header names, if any."""
-    if header is None:
-        return None, None
-    text = _norm(header)
-    if text in aliases:
-        return aliases[text], None
-    # '"Freedom on the Net 2018" Total Score': the index's name and an edition, then the column.
-    prefix = re.match(rf"^{re.escape(_norm(m.name))} (\d{{4}}) (.+)$", text)
-    if prefix and prefix.group(2) in aliases:
-        return aliases[prefix.group(2)], int(prefix.group(1))
-    return None, None
-
-
-def _pick_table(tables: list[RawTable], m: Methodology, path: Path):
-    """The table and header row that name an entity column and at least one score column."""
-    aliases = _aliases(m)
-    component_keys = set(m.keys)
-    best = None
-    for t in tables:
-        candidates = [0] if t.header_known else range(len(t.head))
-        for i in candidates:
-            row = t.head[i]
-            matches = [_match(h, aliases, m) for h in row]
-            roles = [r for r, _ in matches]
-            if not ({"country", "iso3"} & set(roles)) or not component_keys & set(roles):
-                continue
-            score = sum(r is not None for r in roles)
-            if best is None or score > best[0]:
-                best = (score, t, i, row, matches)
-            break  # the first header-like row of a table is its header
-    if best is None:
-        names = ", ".join(sorted({c.label for c in m.categories} | {m.total.label}))
-        raise ReadError(
-            f"{path.name}: no header row found: expected a country (or ISO3) column and at "
-            f"least one {m.name} score column ({names}) in the first 30 rows"
-        )
-    _, table, at, row, matches = best
-    _refuse_other_index(row, m, table.where)
-    mapping: dict[int, str] = {}
-    seen: dict[str, int] = {}
-    hints = {y for _, y in matches if y is not None}
-    for j, (role, _) in enumerate(matches):
-        if role is None:
-            if row[j] is not None:
-                table.notes.append(f"{table.where}: column {row[j]!r} is not a {m.name} "
-                                   "column and was not read")
-            continue
-        if role in seen:
-            raise ReadError(f"{table.where}: columns {row[seen[role]]!r} and {row[j]!r} both "
-                            f"give {role!r}; keep one")
-        seen[role] = j
-        mapping[j] = role
-    if len(hints) > 1:
-        raise ReadError(f"{table.where}: the header names several editions "
-                        f"({', '.join(map(str, sorted(hints)))})")
-    return table, at, mapping, hints.pop() if hints else None
-
-
-def _refuse_other_index(header, m: Methodology, where: str) -> None:
-    """Stop when another index's methodology recognises more of the header than ``m`` does.
-
-    Column names such as "A", "B", "C" and "Total" exist in several indices; a FOTN file read
-    as FIW would otherwise turn into hundreds of range and sum failures instead of one clear
-    message.
-    """
-    from ..methodology import available_methodologies
-
-    def count(meth):
-        aliases = _aliases(meth)
-        return sum(1 for h in header if _match(h, aliases, meth)[0] in meth.keys)
-
-    own = count(m)
-    for key in available_methodologies():
-        other = load_methodology(key)
-        if other.key == m.key:
-            continue
-        theirs = count(other)
-        if theirs > own:
-            raise ReadError(f"{where}: this looks like a {other.name} file, not {m.name}: "
-                            f"{theirs} of its score columns are {other.name} columns, {own} are "
-                            f"{m.name} columns; read it with index={other.key!r} "
-                            f"(--index {other.key})")
-
-
 # -- cells to a frame ---------------------------------------------------------------------------
+@dataclass
+class _Cells:
+    """The cells below the header by role, the row numbers a user sees, and the failures so far.
+
+    The steps of :func:`_frame` read it one role at a time; the step that leaves out rows of
+    other editions leaves out their failures with them.
+    """
+
+    where: str
+    columns: dict[str, pd.Series]
+    headers: dict[str, str]
+    numbers: np.ndarray
+    n_rows: int
+    notes: list[str]
+    fails: list[dict] = field(default_factory=list)
+
+    def fail(self, rows, role, rule, found, expected, country=None, ed=None):
+        """Failures at positions ``rows`` (found/country/ed: arrays over all rows or None)."""
+        for i in np.flatnonzero(rows) if isinstance(rows, np.ndarray) else rows:
+            self.fails.append(failure(self.where, int(self.numbers[i]),
+                                      None if country is None else country[i], None,
+                                      None if ed is None else ed[i],
+                                      self.headers.get(role, role), rule,
+                                      found[i] if found is not None else None, expected))
+
+    def keep(self, keep: np.ndarray) -> None:
+        """Narrow the cells, row numbers and failures to the rows where ``keep``."""
+        kept_rows = set(self.numbers[keep].tolist())
+        self.fails = [f for f in self.fails if f["row"] in kept_rows]
+        self.columns = {k: v[keep].reset_index(drop=True) for k, v in self.columns.items()}
+        self.numbers = self.numbers[keep]
+        self.n_rows = int(keep.sum())
+
+
 def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
            edition: int | None, hint: int | None):
+    """Cells under header row ``at`` to a frame of published values, its failures and notes.
+
+    The failures are those found on the way (unknown names and statuses, cells that are not
+    numbers); the rules of the methodology are validation's.
+    """
+    cells = _cells(table, at, mapping)
+    _take_indicator_column(cells, mapping, m)
+    eds = _editions(cells, edition, hint)
+    ed_list = [None if e != e else int(e) for e in eds]
+    out = pd.DataFrame({"index": m.key, "edition": pd.array(ed_list, dtype="Int64")})
+    iso, names_out = _entities(cells, ed_list)
+    out["iso3"] = pd.array(list(iso), dtype="str")
+    out["country"] = pd.array(names_out, dtype="str")
+    out["status"] = pd.array(list(_statuses(cells, names_out, ed_list)), dtype="str")
+    out["orientation"] = pd.array([None] * cells.n_rows, dtype="str")
+    values, unparsed = _components(cells, m, names_out, ed_list)
+    for key, v in values.items():
+        out[key] = v
+    for role in ("region", "ct"):
+        if role in cells.columns:
+            out[role] = pd.array([None if v is None or v != v else str(v).strip()
+                                  for v in cells.columns[role]], dtype="str")
+    out["source"] = table.where
+    out["source_row"] = np.asarray(cells.numbers, dtype=int)
+    out.attrs["present"] = [c.key for c in m.components if c.key in cells.columns]
+    out.attrs["unparsed"] = unparsed
+    failures = pd.DataFrame(cells.fails, columns=FAILURE_COLUMNS)
+    if len(failures):
+        failures["iso3"] = failures["row"].map(dict(zip(out["source_row"], out["iso3"])))
+    return out, failures, cells.notes
+
+
+def _cells(table: RawTable, at: int, mapping: dict[int, str]) -> _Cells:
+    """The body below header row ``at``, each mapped column under its role."""
     header = table.head[at]
     headers = {role: str(header[j]) for j, role in mapping.items()}
     notes = list(table.notes)
@@ -258,71 +212,76 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
     n_rows = len(body)
     blank = pd.Series([None] * n_rows, dtype=object)
     columns = {role: (body[j] if j in body.columns else blank) for j, role in mapping.items()}
-    fails: list[dict] = []
+    return _Cells(table.where, columns, headers, numbers, n_rows, notes)
 
-    def fail(rows, role, rule, found, expected, country=None, ed=None):
-        """Failures at positions ``rows`` (found/country/ed: arrays over all rows or None)."""
-        for i in np.flatnonzero(rows) if isinstance(rows, np.ndarray) else rows:
-            fails.append(failure(table.where, int(numbers[i]),
-                                 None if country is None else country[i], None,
-                                 None if ed is None else ed[i], headers.get(role, role), rule,
-                                 found[i] if found is not None else None, expected))
 
-    # Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
-    # name might stand: a "name" column holding only indicator names is the indicator column.
-    known_ind = {_norm(n) for n in m.indicator_names}
+def _take_indicator_column(cells: _Cells, mapping: dict[int, str], m: Methodology) -> None:
+    """Set aside a long file's indicator column, refusing indicators of anything but ``m``.
+
+    Long indicator files (ISO3, Year, value, Name) carry the index's name where a country
+    name might stand: a "name" column holding only indicator names is the indicator column
+    (and is renamed so in ``mapping``, which names the file's headers).
+    """
+    columns, headers = cells.columns, cells.headers
+    known_ind = {norm(n) for n in m.indicator_names}
     if "country" in columns and "iso3" in columns and "indicator" not in columns:
-        values = {_norm(v) for v in columns["country"].dropna().unique()}
+        values = {norm(v) for v in columns["country"].dropna().unique()}
         if values and values <= known_ind:
             columns["indicator"] = columns.pop("country")
             headers["indicator"] = headers.pop("country")
             mapping.update({j: "indicator" for j, r in mapping.items() if r == "country"})
     if "indicator" in columns:
         names = {str(v) for v in columns.pop("indicator").dropna().unique()}
-        unknown = sorted(n for n in names if _norm(n) not in known_ind)
+        unknown = sorted(n for n in names if norm(n) not in known_ind)
         if unknown:
-            raise ReadError(f"{table.where}: column {headers['indicator']!r} holds indicators "
+            raise ReadError(f"{cells.where}: column {headers['indicator']!r} holds indicators "
                             f"other than {m.name}: {', '.join(unknown[:5])}")
 
-    # Editions.
-    if "edition" in columns:
-        raw_ed = columns["edition"].to_numpy(dtype=object)
-        values, bad, empty = _to_numbers(columns["edition"])
-        not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
-            np.nan_to_num(values))))
-        fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
-        eds = np.where(not_year, np.nan, values)
-        if edition is not None:
-            keep = eds == edition
-            if not keep.any():
-                found = sorted({int(e) for e in eds if e == e})
-                raise ReadError(f"{table.where}: no rows of edition {edition}; the file has "
-                                f"{', '.join(map(str, found))}")
-            if not keep.all():
-                notes.append(f"{table.where}: {int((~keep).sum())} rows of other editions "
-                             f"left out (edition={edition} asked for)")
-            kept_rows = set(numbers[keep].tolist())
-            fails = [f for f in fails if f["row"] in kept_rows]
-            columns = {k: v[keep].reset_index(drop=True) for k, v in columns.items()}
-            numbers = numbers[keep]
-            eds = eds[keep]
-            n_rows = int(keep.sum())
-    else:
-        chosen = edition if edition is not None else hint
-        if chosen is None:
-            raise ReadError(f"{table.where}: no edition column and none named in the header; "
-                            "say which edition the file holds (edition=..., --edition)")
-        if edition is not None and hint is not None and edition != hint:
-            raise ReadError(f"{table.where}: edition {edition} was asked for but the header "
-                            f"says {hint}")
-        eds = np.full(n_rows, float(chosen))
-        notes.append(f"{table.where}: edition {chosen} "
-                     f"{'as given' if edition is not None else 'from the header'}")
-    ed_list = [None if e != e else int(e) for e in eds]
 
-    out = pd.DataFrame({"index": m.key, "edition": pd.array(ed_list, dtype="Int64")})
+def _editions(cells: _Cells, edition: int | None, hint: int | None) -> np.ndarray:
+    """Each row's edition (NaN where it is not a year); only rows of ``edition`` if given."""
+    if "edition" not in cells.columns:
+        return _edition_without_column(cells, edition, hint)
+    raw_ed = cells.columns["edition"].to_numpy(dtype=object)
+    values, bad, empty = to_numbers(cells.columns["edition"])
+    not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
+        np.nan_to_num(values))))
+    cells.fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
+    eds = np.where(not_year, np.nan, values)
+    if edition is not None:
+        keep = eds == edition
+        if not keep.any():
+            found = sorted({int(e) for e in eds if e == e})
+            raise ReadError(f"{cells.where}: no rows of edition {edition}; the file has "
+                            f"{', '.join(map(str, found))}")
+        if not keep.all():
+            cells.notes.append(f"{cells.where}: {int((~keep).sum())} rows of other editions "
+                               f"left out (edition={edition} asked for)")
+        cells.keep(keep)
+        eds = eds[keep]
+    return eds
 
-    # Entities: each distinct name or code is looked up once.
+
+def _edition_without_column(cells: _Cells, edition: int | None, hint: int | None) -> np.ndarray:
+    """The one edition of a file with no edition column: as given, else as the header names."""
+    chosen = edition if edition is not None else hint
+    if chosen is None:
+        raise ReadError(f"{cells.where}: no edition column and none named in the header; "
+                        "say which edition the file holds (edition=..., --edition)")
+    if edition is not None and hint is not None and edition != hint:
+        raise ReadError(f"{cells.where}: edition {edition} was asked for but the header "
+                        f"says {hint}")
+    cells.notes.append(f"{cells.where}: edition {chosen} "
+                       f"{'as given' if edition is not None else 'from the header'}")
+    return np.full(cells.n_rows, float(chosen))
+
+
+def _entities(cells: _Cells, ed_list: list) -> tuple[np.ndarray, list]:
+    """Each row's ISO3 code (from its code, else its name) and the name to show.
+
+    Each distinct name or code is looked up once.
+    """
+    columns, n_rows = cells.columns, cells.n_rows
     names_raw = columns.get("country")
     codes_raw = columns.get("iso3")
     iso = np.full(n_rows, None, dtype=object)
@@ -337,8 +296,8 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         iso = code_text.map(lookup).to_numpy(dtype=object)
         has = code_text.notna().to_numpy()
         unknown = has & pd.isna(iso)
-        fail(unknown, "iso3", "unknown_country", code_text.to_numpy(dtype=object),
-             "an ISO 3166-1 alpha-3 code", ed=ed_list)
+        cells.fail(unknown, "iso3", "unknown_country", code_text.to_numpy(dtype=object),
+                   "an ISO 3166-1 alpha-3 code", ed=ed_list)
         missing_code = ~has
     else:
         missing_code = np.ones(n_rows, dtype=bool)
@@ -350,56 +309,51 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
         iso[use] = by_name[use]
         unknown = use & pd.isna(by_name)
         for i in np.flatnonzero(unknown):
-            fails.append(failure(table.where, int(numbers[i]), shown[i], None, ed_list[i],
-                                 headers["country"], "unknown_country", shown[i],
-                                 _country_expected(shown[i])))
+            cells.fails.append(failure(cells.where, int(cells.numbers[i]), shown[i], None,
+                                       ed_list[i], cells.headers["country"], "unknown_country",
+                                       shown[i], _country_expected(shown[i])))
     nobody = missing_code & pd.isna(shown)
     role = "country" if "country" in columns else "iso3"
-    fail(nobody, role, "missing_value", None, "a country name or code", ed=ed_list)
+    cells.fail(nobody, role, "missing_value", None, "a country name or code", ed=ed_list)
     iso = np.array([c if isinstance(c, str) else None for c in iso], dtype=object)
     names_out = [s if s is not None else (name_for(c) if c is not None else None)
                  for s, c in zip(shown, iso)]
-    out["iso3"] = pd.array(list(iso), dtype="str")
-    out["country"] = pd.array(names_out, dtype="str")
+    return iso, names_out
 
-    # Status.
-    statuses = np.full(n_rows, None, dtype=object)
-    if "status" in columns:
-        raw = columns["status"].to_numpy(dtype=object)
-        lookup = {v: STATUS_SPELLINGS.get(_norm(v)) for v in pd.unique(raw)
+
+def _statuses(cells: _Cells, names_out: list, ed_list: list) -> np.ndarray:
+    """Each row's status code (F/PF/NF) from any of its spellings; None where blank or unknown."""
+    statuses = np.full(cells.n_rows, None, dtype=object)
+    if "status" in cells.columns:
+        raw = cells.columns["status"].to_numpy(dtype=object)
+        lookup = {v: STATUS_SPELLINGS.get(norm(v)) for v in pd.unique(raw)
                   if v is not None and v == v}
         statuses = np.array([lookup.get(v) if v is not None and v == v else None for v in raw],
                             dtype=object)
         bad = np.array([v is not None and v == v for v in raw]) & pd.isna(statuses)
-        fail(bad, "status", "unknown_status", raw, "Free / Partly Free / Not Free (F/PF/NF)",
-             country=names_out, ed=ed_list)
-    out["status"] = pd.array(list(statuses), dtype="str")
-    out["orientation"] = pd.array([None] * n_rows, dtype="str")
+        cells.fail(bad, "status", "unknown_status", raw,
+                   "Free / Partly Free / Not Free (F/PF/NF)", country=names_out, ed=ed_list)
+    return statuses
 
-    # Components, as numbers.
+
+def _components(cells: _Cells, m: Methodology, names_out: list, ed_list: list):
+    """Each component column as floats by key, and the (row, key) cells that are not numbers.
+
+    Validation is told of those cells, so that it does not also call them blank.
+    """
+    values: dict[str, np.ndarray] = {}
     unparsed: set[tuple[int, str]] = set()
     for c in m.components:
-        if c.key not in columns:
+        if c.key not in cells.columns:
             continue
-        values, bad, _ = _to_numbers(columns[c.key])
+        parsed, bad, _ = to_numbers(cells.columns[c.key])
         if bad.any():
-            raw = columns[c.key].to_numpy(dtype=object)
-            fail(bad, c.key, "not_a_number", [_strip(v) for v in raw],
-                 f"a whole number {c.min}-{c.max}", country=names_out, ed=ed_list)
-            unparsed.update((int(numbers[i]), c.key) for i in np.flatnonzero(bad))
-        out[c.key] = values
-    for role in ("region", "ct"):
-        if role in columns:
-            out[role] = pd.array([None if v is None or v != v else str(v).strip()
-                                  for v in columns[role]], dtype="str")
-    out["source"] = table.where
-    out["source_row"] = np.asarray(numbers, dtype=int)
-    out.attrs["present"] = [c.key for c in m.components if c.key in columns]
-    out.attrs["unparsed"] = unparsed
-    failures = pd.DataFrame(fails, columns=FAILURE_COLUMNS)
-    if len(failures):
-        failures["iso3"] = failures["row"].map(dict(zip(out["source_row"], out["iso3"])))
-    return out, failures, notes
+            raw = cells.columns[c.key].to_numpy(dtype=object)
+            cells.fail(bad, c.key, "not_a_number", [_strip(v) for v in raw],
+                       f"a whole number {c.min}-{c.max}", country=names_out, ed=ed_list)
+            unparsed.update((int(cells.numbers[i]), c.key) for i in np.flatnonzero(bad))
+        values[c.key] = parsed
+    return values, unparsed
 
 
 def _strip(v):
@@ -412,40 +366,3 @@ def _country_expected(name: str) -> str:
     hint = suggest(name)
     base = "a country or territory name the alias table or ISO 3166 knows"
     return f"{base}; did you mean {', '.join(map(repr, hint))}?" if hint else base
-
-
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-
-
-def _to_numbers(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A column of raw cells as floats, the cells that are text but not numbers, and blanks.
-
-    Numbers pass; text is stripped and parsed ("14 " is 14; "1,5", a decimal comma, is 1.5);
-    blanks and "N/A"-like markers are NaN and not failures (validation decides whether the
-    component applies); booleans and other text are failures. Vectorised: a clean numeric
-    column never goes through Python.
-    """
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        bad = np.isinf(values)
-        return np.where(bad, np.nan, values), bad, np.isnan(values) & ~bad
-    obj = series.astype(object)
-    is_bool = obj.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-    is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
-                     and not isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-    values = np.full(len(obj), np.nan)
-    if is_num.any():
-        values[is_num] = obj[is_num].astype(float).to_numpy()
-    is_text = ~is_num & ~is_bool & obj.notna().to_numpy()
-    text = obj[is_text].astype(str).str.strip()
-    lowered = text.str.lower()
-    marker = lowered.isin(_MISSING | _NOT_APPLICABLE)
-    text = text.where(~text.str.match(_DECIMAL_COMMA), text.str.replace(",", ".", regex=False))
-    parsed = pd.to_numeric(text.where(~marker), errors="coerce").to_numpy(dtype=float)
-    finite = np.isfinite(parsed)
-    idx = np.flatnonzero(is_text)
-    values[idx[finite]] = parsed[finite]
-    bad = is_bool.copy()
-    bad[idx[~finite & ~marker.to_numpy()]] = True
-    empty = np.isnan(values) & ~bad
-    return values, bad, empty

@@ -8,10 +8,12 @@ where a component applies. Nothing is fixed or dropped here: the caller decides.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
-from ..methodology import HIGHER_IS_FREER, STATUS_LABELS, Methodology
+from ..methodology import HIGHER_IS_FREER, STATUS_LABELS, Component, Methodology
 
 __all__ = ["FAILURE_COLUMNS", "RULES", "failure", "validate"]
 
@@ -72,80 +74,132 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     ``min + max - value`` and the maxima add up, a sum holds on one scale iff it holds on the
     other. FIW's PR = A + B + C - AddQ + AddA, with AddA counted as 0 in editions without it.
     """
-    headers = frame.attrs.get("columns", {})
-    unparsed = frame.attrs.get("unparsed", set())
-    out: list[dict] = []
-    rows = frame.reset_index(drop=True)
-    rows.attrs = {}  # a read frame's attrs hold DataFrames, which pandas cannot compare
-    n = len(rows)
-    eds = rows["edition"].to_numpy(dtype=float, na_value=np.nan)
-    source_row = rows["source_row"].to_numpy()
-    present = [c for c in m.components if c.key in rows.columns]
-    # Which components each row's source published: a read file says (attrs "present");
-    # a merged table (load_dataset) holds rows from sources with different columns, and a
-    # component no row of a source has a value for was not published by that source.
-    from_source = None
-    if "present" not in frame.attrs and "source" in rows.columns:
-        published = rows.groupby("source")[[c.key for c in present]].agg(
-            lambda s: s.notna().any())
-        from_source = {c.key: rows["source"].map(published[c.key]).fillna(False).to_numpy(
-            dtype=bool) for c in present}
-    cols = {name: rows[name].to_numpy(dtype=object) for name in
-            ("source", "country", "iso3", "edition") if name in rows.columns}
+    v = _rows(frame, m)
+    present = [c for c in m.components if c.key in v.rows.columns]
+    _check_editions(v, m)
+    _check_values(v, present, _skipped(frame, v, present), _published(frame, v, present))
+    _check_sums(v, present)
+    _check_status(v, m)
+    _check_duplicates(v, m)
+    return pd.DataFrame(v.out, columns=FAILURE_COLUMNS)
 
-    def add(mask, column_key, rule, found, expected):
+
+@dataclass
+class _Rows:
+    """A frame under validation, read once into arrays, and the failures found in it so far."""
+
+    rows: pd.DataFrame
+    headers: dict[str, str]
+    eds: np.ndarray
+    source_row: np.ndarray
+    cols: dict[str, np.ndarray]
+    app: dict[str, np.ndarray]
+    values: dict[str, np.ndarray]
+    out: list[dict] = field(default_factory=list)
+
+    def add(self, mask, column_key, rule, found, expected):
         """Failures where ``mask``; ``expected`` is text, or a function of the row position
         (computed only for failing rows: a clean million-row file builds no strings)."""
+        cols = self.cols
         for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            out.append(failure(cols["source"][i], source_row[i], cols["country"][i],
-                               cols["iso3"][i], cols["edition"][i],
-                               headers.get(column_key, column_key), rule,
-                               found[i] if hasattr(found, "__len__") else found,
-                               expected(i) if callable(expected) else expected))
+            self.out.append(failure(cols["source"][i], self.source_row[i], cols["country"][i],
+                                    cols["iso3"][i], cols["edition"][i],
+                                    self.headers.get(column_key, column_key), rule,
+                                    found[i] if hasattr(found, "__len__") else found,
+                                    expected(i) if callable(expected) else expected))
 
-    def applies(c) -> np.ndarray:
-        # An edition that is not a year (already reported under rule "edition") counts as
-        # using every component, so one bad cell does not turn into a row of failures.
-        ok = np.ones(n, dtype=bool)
-        if c.first is not None:
-            ok &= ~(eds < c.first)
-        if c.last is not None:
-            ok &= ~(eds > c.last)
-        return ok
 
-    app = {c.key: applies(c) for c in m.components}
-    skip = {c.key: np.zeros(n, dtype=bool) for c in present}
+def _rows(frame: pd.DataFrame, m: Methodology) -> _Rows:
+    """The frame's columns as arrays and where each component applies, shared by every rule."""
+    rows = frame.reset_index(drop=True)
+    rows.attrs = {}  # a read frame's attrs hold DataFrames, which pandas cannot compare
+    eds = rows["edition"].to_numpy(dtype=float, na_value=np.nan)
+    cols = {name: rows[name].to_numpy(dtype=object) for name in
+            ("source", "country", "iso3", "edition") if name in rows.columns}
+    return _Rows(rows=rows, headers=frame.attrs.get("columns", {}), eds=eds,
+                 source_row=rows["source_row"].to_numpy(), cols=cols,
+                 app={c.key: _applies(c, eds) for c in m.components},
+                 values={c.key: rows[c.key].to_numpy(dtype=float) for c in m.components
+                         if c.key in rows.columns})
+
+
+def _applies(c: Component, eds: np.ndarray) -> np.ndarray:
+    """The rows whose edition uses component ``c``.
+
+    An edition that is not a year (already reported under rule "edition") counts as using
+    every component, so one bad cell does not turn into a row of failures.
+    """
+    ok = np.ones(len(eds), dtype=bool)
+    if c.first is not None:
+        ok &= ~(eds < c.first)
+    if c.last is not None:
+        ok &= ~(eds > c.last)
+    return ok
+
+
+def _skipped(frame: pd.DataFrame, v: _Rows, present) -> dict[str, np.ndarray]:
+    """Cells the reader reported as not a number, so that they are not also called blank."""
+    unparsed = frame.attrs.get("unparsed", set())
+    skip = {c.key: np.zeros(len(v.rows), dtype=bool) for c in present}
     if unparsed:
-        position = {int(r): i for i, r in enumerate(source_row)}
+        position = {int(r): i for i, r in enumerate(v.source_row)}
         for r, key in unparsed:
             if key in skip and r in position:
                 skip[key][position[r]] = True
-    # Editions: known and plausible. A year after the last one listed may be a new edition.
+    return skip
+
+
+def _published(frame: pd.DataFrame, v: _Rows, present) -> dict[str, np.ndarray] | None:
+    """Which components each row's source published; None when every source has them all.
+
+    A read file says (attrs "present"); a merged table (load_dataset) holds rows from sources
+    with different columns, and a component no row of a source has a value for was not
+    published by that source.
+    """
+    rows = v.rows
+    if "present" in frame.attrs or "source" not in rows.columns:
+        return None
+    published = rows.groupby("source")[[c.key for c in present]].agg(
+        lambda s: s.notna().any())
+    return {c.key: rows["source"].map(published[c.key]).fillna(False).to_numpy(
+        dtype=bool) for c in present}
+
+
+def _check_editions(v: _Rows, m: Methodology) -> None:
+    """Editions known and plausible. A year after the last one listed may be a new edition."""
+    eds = v.eds
     last = max(m.editions)
     valid = ~np.isnan(eds)
     bad_ed = valid & ~np.isin(np.nan_to_num(eds), m.editions) & (eds <= last)
-    add(bad_ed, "edition", "edition", eds, f"an edition of {m.name} "
-        f"({m.editions[0]}-{last}, not {', '.join(str(e) for e in range(m.editions[0], last) if e not in m.editions)})")
+    gaps = ", ".join(str(e) for e in range(m.editions[0], last) if e not in m.editions)
+    v.add(bad_ed, "edition", "edition", eds,
+          f"an edition of {m.name} ({m.editions[0]}-{last}, not {gaps})")
 
-    values = {c.key: rows[c.key].to_numpy(dtype=float) for c in present}
+
+def _check_values(v: _Rows, present, skip, from_source) -> None:
+    """Each score: given where its edition uses it and only there, whole, within its range."""
     for c in present:
-        v = values[c.key]
-        nan = np.isnan(v)
+        val = v.values[c.key]
+        app = v.app[c.key]
+        nan = np.isnan(val)
         in_source = from_source[c.key] if from_source is not None else True
-        add(nan & ~skip[c.key] & app[c.key] & in_source, c.key, "missing_value", v,
-            f"a score {c.min}-{c.max}")
-        add(~nan & ~app[c.key], c.key, "not_applicable", v,
-            f"blank or N/A: {c.key} is not used in this edition ({c.note or 'see methodology'})")
-        frac = ~nan & (v != np.floor(np.where(nan, 0, v)))
-        add(frac, c.key, "not_integer", v, f"a whole number {c.min}-{c.max}")
-        add(~nan & ((v < c.min) | (v > c.max)), c.key, "range", v, f"{c.min}-{c.max}")
+        v.add(nan & ~skip[c.key] & app & in_source, c.key, "missing_value", val,
+              f"a score {c.min}-{c.max}")
+        v.add(~nan & ~app, c.key, "not_applicable", val,
+              f"blank or N/A: {c.key} is not used in this edition ({c.note or 'see methodology'})")
+        frac = ~nan & (val != np.floor(np.where(nan, 0, val)))
+        v.add(frac, c.key, "not_integer", val, f"a whole number {c.min}-{c.max}")
+        v.add(~nan & ((val < c.min) | (val > c.max)), c.key, "range", val, f"{c.min}-{c.max}")
 
-    # Aggregates equal the signed sum of their terms (only where every used term is present).
+
+def _check_sums(v: _Rows, present) -> None:
+    """Aggregates equal the signed sum of their terms (only where every used term is present)."""
+    rows, app, values = v.rows, v.app, v.values
     keys = set(rows.columns)
     for c in present:
         if not c.terms or not all(t in keys or not app[t].any() for _, t in c.terms):
             continue
-        total = np.zeros(n)
+        total = np.zeros(len(rows))
         usable = ~np.isnan(values[c.key])
         for sign, t in c.terms:
             if t not in keys:
@@ -153,60 +207,76 @@ def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
             tv = values[t] if t in values else rows[t].to_numpy(dtype=float)
             usable &= ~(np.isnan(tv) & app[t])
             total += sign * np.where(app[t] & ~np.isnan(tv), tv, 0.0)
-        terms = " ".join(f"{'+' if s > 0 else '-'} {headers.get(t, t)}" for s, t in c.terms
+        terms = " ".join(f"{'+' if s > 0 else '-'} {v.headers.get(t, t)}" for s, t in c.terms
                          if t in keys).lstrip("+ ")
-        add(usable & (values[c.key] != total), c.key, "sum", values[c.key],
-            lambda i, total=total, terms=terms: f"{_show(total[i])} = {terms}")
+        v.add(usable & (values[c.key] != total), c.key, "sum", values[c.key],
+              lambda i, total=total, terms=terms: f"{_show(total[i])} = {terms}")
 
-    # Status.
-    if "status" in rows.columns and rows["status"].notna().any():
-        st = rows["status"].to_numpy(dtype=object)
-        has = pd.notna(st)
-        if m.status.rule == "bands" and m.status.component in keys:
-            comp = m.component(m.status.component)
-            orient = rows["orientation"].fillna(HIGHER_IS_FREER).to_numpy(dtype=object)
-            t = rows[comp.key].to_numpy(dtype=float)
-            canon = np.where(orient == "lower-is-freer", comp.min + comp.max - t, t)
-            want = _band_of(canon, m.status.bands)
-            bad = has & (want != None) & (st != want)  # noqa: E711 (elementwise)
-            add(bad, "status", "status", st,
-                lambda i: _band_text(m, want[i], orient[i]))
-        elif m.status.rule == "ratings":
-            for table in m.status.ratings:
-                if table.component in keys and table.score in keys:
-                    sc = rows[table.score].to_numpy(dtype=float)
-                    rt = rows[table.component].to_numpy(dtype=float)
-                    want = _band_of(sc, table.bands).astype(float)
-                    bad = ~np.isnan(rt) & ~np.isnan(want) & (rt != want)
-                    label = headers.get(table.score, table.score)
-                    add(bad, table.component, "rating", rt,
-                        lambda i, want=want, sc=sc, label=label:
-                        f"{_show(want[i])} (for {label} {_show(sc[i])})")
-            rk = [t.component for t in m.status.ratings]
-            if all(k in keys for k in rk):
-                r = rows[rk].to_numpy(dtype=float)
-                mean = r.mean(axis=1)
-                want = _band_of(mean, m.status.bands)
-                bad = has & (want != None) & (st != want)  # noqa: E711 (elementwise)
-                add(bad, "status", "status", st,
-                    lambda i: f"{want[i]} (mean rating {mean[i]:g})")
 
-    # One row per entity and edition.
+def _check_status(v: _Rows, m: Methodology) -> None:
+    """A status given agrees with the band of the total (band rule) or of the mean rating."""
+    rows = v.rows
+    if "status" not in rows.columns or not rows["status"].notna().any():
+        return
+    st = rows["status"].to_numpy(dtype=object)
+    has = pd.notna(st)
+    if m.status.rule == "bands" and m.status.component in rows.columns:
+        comp = m.component(m.status.component)
+        orient = rows["orientation"].fillna(HIGHER_IS_FREER).to_numpy(dtype=object)
+        t = rows[comp.key].to_numpy(dtype=float)
+        canon = np.where(orient == "lower-is-freer", comp.min + comp.max - t, t)
+        want = _band_of(canon, m.status.bands)
+        bad = has & (want != None) & (st != want)  # noqa: E711 (elementwise)
+        v.add(bad, "status", "status", st,
+              lambda i: _band_text(m, want[i], orient[i]))
+    elif m.status.rule == "ratings":
+        _check_ratings(v, m, st, has)
+
+
+def _check_ratings(v: _Rows, m: Methodology, st: np.ndarray, has: np.ndarray) -> None:
+    """Rating rule: each rating agrees with its score, and the status with the mean rating."""
+    rows = v.rows
+    keys = set(rows.columns)
+    for table in m.status.ratings:
+        if table.component in keys and table.score in keys:
+            sc = rows[table.score].to_numpy(dtype=float)
+            rt = rows[table.component].to_numpy(dtype=float)
+            want = _band_of(sc, table.bands).astype(float)
+            bad = ~np.isnan(rt) & ~np.isnan(want) & (rt != want)
+            label = v.headers.get(table.score, table.score)
+            v.add(bad, table.component, "rating", rt,
+                  lambda i, want=want, sc=sc, label=label:
+                  f"{_show(want[i])} (for {label} {_show(sc[i])})")
+    rk = [t.component for t in m.status.ratings]
+    if all(k in keys for k in rk):
+        r = rows[rk].to_numpy(dtype=float)
+        mean = r.mean(axis=1)
+        want = _band_of(mean, m.status.bands)
+        bad = has & (want != None) & (st != want)  # noqa: E711 (elementwise)
+        v.add(bad, "status", "status", st,
+              lambda i: f"{want[i]} (mean rating {mean[i]:g})")
+
+
+def _check_duplicates(v: _Rows, m: Methodology) -> None:
+    """One row per entity and edition; each duplicate names the rows it repeats."""
+    rows, source_row = v.rows, v.source_row
     known = rows["iso3"].notna().to_numpy()
     dup = rows.duplicated(["iso3", "edition"], keep=False).to_numpy() & known
-    if dup.any():
-        groups = rows[dup].groupby(["iso3", "edition"])["source_row"].agg(list)
-        others = {}
-        for (iso, ed), members in groups.items():
-            for r in members:
-                others[r] = [x for x in members if x != r]
-        # Name the entity column the file has (a long file may hold ISO3 codes only).
-        entity = "iso3" if "country" not in headers and "iso3" in headers else "country"
-        add(dup, entity, "duplicate", cols["country"],
-            lambda i: (f"one row per {m.entity} and edition (also on row"
-                       f"{'s' if len(others[source_row[i]]) > 1 else ''} "
-                       f"{', '.join(str(x) for x in others[source_row[i]])})"))
-    return pd.DataFrame(out, columns=FAILURE_COLUMNS)
+    if not dup.any():
+        return
+    groups = rows[dup].groupby(["iso3", "edition"])["source_row"].agg(list)
+    others = {}
+    for (iso, ed), members in groups.items():
+        for r in members:
+            others[r] = [x for x in members if x != r]
+    # Name the entity column the file has (a long file may hold ISO3 codes only).
+    entity = "iso3" if "country" not in v.headers and "iso3" in v.headers else "country"
+    v.add(dup, entity, "duplicate", v.cols["country"],
+          lambda i: (f"one row per {m.entity} and edition (also on row"
+                     f"{'s' if len(others[source_row[i]]) > 1 else ''} "
+                     f"{', '.join(str(x) for x in others[source_row[i]])})"))
+
+
 
 
 def _band_of(x: np.ndarray, bands) -> np.ndarray:
