@@ -114,8 +114,8 @@ def _printed(row: RawRow, cons: Constraints, orientation: str, layout: Layout,
     return answer
 
 
-def _candidates(row: RawRow, cids: CidMap, where: str, cons: Constraints):
-    """Per field its readings and whether plain; ReportError when a cell is out of range."""
+def _candidates(row: RawRow, cids: CidMap, cons: Constraints):
+    """Per number field its readings within the field's range, and whether plain digits."""
     out = {}
     for r in ROWS + ("prev",):
         cell = row.cells.get(r)
@@ -133,7 +133,7 @@ def solve_row(row: RawRow, layout: Layout, cons: Constraints, orientation: str,
     where = f"{source}: {row.where}"
     trends = {f: _trend(row, f) for f in ROWS if f"{f}_trend" in row.cells or any(
         x.name == f"{f}_trend" for x in layout.fields)}
-    cand = _candidates(row, cids, where, cons)
+    cand = _candidates(row, cids, cons)
     clean = all(c for _, c in cand.values())
     assign = {r: Observation((row.line,), row.cells[r].raw, r, frozenset({r}), 0, "position",
                              (NumCell(row.cells[r].raw, tuple(cand[r][0]) or None,
