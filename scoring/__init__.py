@@ -49,6 +49,7 @@ _API = {
     "available_methodologies": "methodology",
     "Methodology": "methodology",
     "to_iso3": "ingest.countries",
+    "read_booklet": "ingest.reports",
     "ScoringError": "errors",
     "ReadError": "errors",
     "ReportError": "errors",

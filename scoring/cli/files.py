@@ -73,18 +73,24 @@ def validate(file, index, edition, orientation, sheet, fmt):
 @click.option("--keep-flagged", is_flag=True,
               help="Keep rows that break a rule (flagged) instead of stopping.")
 def ingest_report(file, fmt, output, keep_flagged):
-    """Scores from a Freedom on the Net country report's text, OCR damage included.
+    """Scores from a Freedom on the Net country report's text or an annual booklet (PDF).
 
-    Reads the country, the edition and both years of the report's score table (categories,
-    total, status), the scale note that fixes the orientation and the header facts. A damaged
-    label or number is repaired only when the table's own constraints (category order and
-    maxima, totals = sum of categories, status within its band, the header years) leave one
-    answer, and every repair is listed; otherwise the command stops and names what is missing.
-    The rows can be added to any comparison with --data.
+    A country report (text, OCR damage included): the country, the edition and both years of
+    its score table (categories, total, status), the scale note that fixes the orientation and
+    the header facts. A damaged label or number is repaired only when the table's own
+    constraints (category order and maxima, totals = sum of categories, status within its
+    band, the header years) leave one answer, and every repair is listed; otherwise the
+    command stops and names what is missing.
+
+    A booklet (the PDFs of 2011, 2012, 2013, 2014, 2016): every country of its score table,
+    with the previous edition's total where the table prints it (2014, 2016); every inference
+    (a status from the band of the total, an unmapped glyph read) is listed with its page and
+    line. The rows can be added to any comparison with --data.
 
     \b
     Examples:
       scoring ingest-report datasets/raw/FOTN2015_Kazakhstan.txt
+      scoring ingest-report datasets/raw/internetfreedom_2014.pdf
       scoring ingest-report report.txt --format csv --output kaz.csv
       scoring compare --from 2014 --to 2015 --data datasets/raw/FOTN2015_Kazakhstan.txt
     """
@@ -97,6 +103,9 @@ def ingest_report(file, fmt, output, keep_flagged):
         frame = read_report(file, on_error="flag" if keep_flagged else "raise")
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
+    if "booklet_edition" in frame.attrs:
+        emit(_booklet_text(file, frame, fmt), output)
+        return
     repairs = frame.attrs.get("repairs", [])
     facts = frame.attrs.get("facts", {})
     notes = frame.attrs.get("notes", [])
@@ -128,3 +137,40 @@ def ingest_report(file, fmt, output, keep_flagged):
         lines += [f"note: {n}" for n in notes]
         text = "\n".join(lines) + "\n"
     emit(text, output)
+
+
+def _booklet_text(file, frame, fmt) -> str:
+    """A booklet's rows, inferences and notes in the format asked for."""
+    import pandas as pd
+
+    from ..ingest.reports.booklet_read import ROW_KIND
+
+    repairs, notes = frame.attrs["repairs"], frame.attrs["notes"]
+    if fmt == "json":
+        return json.dumps({"rows": tables.records(frame), "repairs": tables.plain(repairs),
+                           "trajectories": tables.plain(frame.attrs["trajectories"]),
+                           "notes": notes, "row_kind": ROW_KIND}, indent=2,
+                          ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return tables.to_csv(frame)
+    shown = frame.copy()
+    shown.attrs = {}  # attrs holding frames cannot go through pandas' operations
+    shown = shown.assign(page=shown["source_row"] // 1000, line=shown["source_row"] % 1000)
+    shown = shown.sort_values(["edition", "source_row"], kind="stable")
+    shown = pd.DataFrame({c: ["" if pd.isna(v) else f"{v:g}" if isinstance(v, float) else str(v)
+                              for v in shown[c]]
+                          for c in ("edition", "iso3", "country", "status", "access",
+                                    "content", "rights", "total", "page", "line", "flags")})
+    counts = ", ".join(f"{e}: {n} countries"
+                       for e, n in frame.groupby("edition").size().items())
+    lines = [f"{file}: Freedom on the Net {frame.attrs['booklet_edition']} booklet, score table "
+             f"on pages {', '.join(map(str, frame.attrs['pages']))} ({counts}); scores as "
+             f"published ({frame['orientation'].iloc[0]}, {frame.attrs['orientation_from']})",
+             "", tables.text_table(shown, numeric=["edition", "access", "content", "rights", "total",
+                                            "page", "line"]),
+             "", f"inferences ({len(repairs)}):"]
+    lines += [f"  page {r['page']}, line {r['line']} ({r['country']}): {r['field']} "
+              f"{r['year']}: read {r['read']!r} -> {r['inferred']} ({r['why']})"
+              for r in repairs] or ["  none"]
+    lines += [f"note: {n}" for n in notes]
+    return "\n".join(lines) + "\n"

@@ -72,8 +72,9 @@ def add_user_files(
     """Add a user's own score files to a dataset for one analysis.
 
     Each file is read and validated by :func:`scoring.read_scores` (``on_error`` as there);
-    for FOTN, a text file that is a country report (title "FREEDOM ON THE NET <year>") is read
-    by :func:`scoring.read_report` instead.
+    for FOTN, a PDF (by its ``%PDF-`` signature, whatever its name) is read as a booklet by
+    :func:`scoring.read_booklet`, and a text file that is a country report (title "FREEDOM ON
+    THE NET <year>") by :func:`scoring.read_report`.
     Its rows replace rows of ``data`` with the same entity and edition; the notes say how many.
 
     Returns
@@ -85,7 +86,15 @@ def add_user_files(
 
     notes = []
     for path in paths:
-        if index == "fotn" and _looks_like_report(path):
+        if index == "fotn" and _is_pdf(path):
+            from ..ingest.reports import read_booklet
+
+            mine = read_booklet(path, on_error=on_error)
+            notes.append(f"{path}: read as the Freedom on the Net "
+                         f"{mine.attrs['booklet_edition']} booklet's score table "
+                         f"({len(mine.attrs['repairs'])} inferences, listed by "
+                         "`scoring ingest-report`)")
+        elif index == "fotn" and _looks_like_report(path):
             from ..ingest.reports import read_report
 
             mine = read_report(path, on_error=on_error)
@@ -107,6 +116,15 @@ def add_user_files(
                          "country and edition")
         data = pd.concat([data.drop(index=replaced.index), mine], ignore_index=True)
     return data, notes
+
+
+def _is_pdf(path) -> bool:
+    """A file whose first kilobyte carries the PDF signature."""
+    try:
+        with open(path, "rb") as fh:
+            return b"%PDF-" in fh.read(1024)
+    except OSError:
+        return False
 
 
 def _looks_like_report(path) -> bool:

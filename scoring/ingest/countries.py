@@ -52,6 +52,7 @@ ALIASES: dict[str, str] = {
     "macedonia": "MKD",
     "north macedonia": "MKD",
     "burma": "MMR",
+    "china (prc)": "CHN",  # FOTN booklets 2012-2013
     "myanmar": "MMR",
     "czech republic": "CZE",
     "cape verde": "CPV",

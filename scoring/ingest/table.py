@@ -32,8 +32,9 @@ HEAD_ROWS = 30
 _DELIMITERS = ",;\t|"
 # File signatures of things that are not tables, with what to say about them.
 _NOT_TABLES = [
-    (b"%PDF", "a PDF document, not a table of scores (for a Freedom on the Net country report, "
-              "extract its text and use `scoring ingest-report`)"),
+    (b"%PDF", "a PDF document, not a table of scores (a Freedom on the Net booklet is read by "
+              "`scoring ingest-report` or `--data`; for a country report, extract its text "
+              "and use `scoring ingest-report`)"),
     (b"\x89PNG", "a PNG image, not a table of scores"),
     (b"\xff\xd8\xff", "a JPEG image, not a table of scores"),
     (b"GIF8", "a GIF image, not a table of scores"),

@@ -391,10 +391,10 @@ def test_statuses_contradicting_the_edition_without_a_note_are_refused():
         parse_report(text)
 
 
-def test_pdf_is_refused_with_advice(tmp_path):
+def test_a_pdf_goes_to_the_booklet_reader(tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.4\n")
-    with pytest.raises(ReportError, match="pdftotext"):
+    with pytest.raises(ReportError, match="report.pdf: damaged PDF"):
         read_report(pdf)
     assert issubclass(ReportError, ReadError) and issubclass(ReportError, ScoringError)
 

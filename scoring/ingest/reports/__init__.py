@@ -46,13 +46,30 @@ Where a change goes, in the order a report flows through them:
     ``merge_report``: a report's rows checked against and added to a score frame. Imports
     ``fotn_country`` (the row names).
 
+Freedom House's annual booklets (PDF) print one score table per edition; they flow through:
+
+``pdf_words``
+    A PDF's pages to positioned words (box, font, fill colour), lines and filled boxes, within
+    resource ceilings; pdfplumber is imported only here, and only when a PDF is read.
+``fotn_booklet``
+    The layout of each booklet (2011, 2012, 2013, 2014, 2016): pages, columns, the cells of a
+    row; a page's words to the rows as printed. Imports ``pdf_words``, ``tokens``.
+``booklet_solve``
+    A row's readings (unmapped glyphs ``(cid:N)`` included) under the table's rules, and the
+    glyph map learned where the rules fix it. Imports ``fotn_booklet``, ``solver``, ``tokens``.
+``booklet_read``
+    ``read_booklet`` / ``parse_booklet``: layout, rows, solver, the frame. Imports the above
+    and ``read`` (the solver's constraints).
+
 Beyond the package, modules here may import only :mod:`scoring.ingest` (countries,
 orientation, validation), :mod:`scoring.methodology` and the base modules.
 """
 
 from ...errors import ReportError
 from .fotn_country import ROWS as REPORT_ROWS
+from .booklet_read import parse_booklet, read_booklet
 from .merge import merge_report
 from .read import parse_report, read_report
 
-__all__ = ["ReportError", "read_report", "parse_report", "merge_report", "REPORT_ROWS"]
+__all__ = ["ReportError", "read_report", "parse_report", "merge_report", "read_booklet",
+           "parse_booklet", "REPORT_ROWS"]

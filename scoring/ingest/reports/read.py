@@ -25,7 +25,8 @@ def read_report(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
     ----------
     path : str or Path
         The report as text (UTF-8), e.g. extracted from the PDF with ``pdftotext -layout``.
-        PDF files are refused with that advice: no PDF library is a dependency.
+        A PDF (by its name or its ``%PDF-`` signature) is read as a Freedom on the Net booklet
+        by :func:`scoring.read_booklet`, whose frame and attrs it returns.
     on_error : {"raise", "flag"}
         As in :func:`scoring.read_scores`: ``"raise"`` a :class:`ValidationError` when the
         numbers read break a rule; ``"flag"`` keep the rows, name the rules in ``flags`` and
@@ -88,9 +89,10 @@ def read_report(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
         data = path.read_bytes()
     except OSError as exc:
         raise ReportError(f"{path.name}: cannot read: {exc.strerror}") from exc
-    if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF"):
-        raise ReportError(f"{path.name}: a PDF; extract its text first (e.g. `pdftotext -layout "
-                          f"{path.name} {path.stem}.txt`) and read the .txt file")
+    if path.suffix.lower() == ".pdf" or data[:1024].find(b"%PDF-") >= 0:
+        from .booklet_read import read_booklet
+
+        return read_booklet(path, on_error=on_error)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

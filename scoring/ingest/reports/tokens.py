@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["Line", "Cell", "parse_line", "cell", "digit_readings", "read_status", "row_names",
-           "edit_distance", "words", "LOOKALIKES", "MISSING", "STATUS_WORDS"]
+           "edit_distance", "words", "glyphs", "LOOKALIKES", "MISSING", "STATUS_WORDS"]
 
 #: Status codes and their words; every status ends in "free".
 STATUS_WORDS = {"F": "free", "PF": "partly free", "NF": "not free"}
@@ -33,6 +33,8 @@ _UNREADABLE = set("?\ufffd~_")
 # A label this close to a row's name (edit distance / length of the name) names that row.
 _LABEL_TOLERANCE = 0.35
 _PAREN = re.compile(r"\(([^()]{1,12})\)")
+# A glyph a PDF font left without a Unicode map, as pdfminer writes it.
+_GLYPH = re.compile(r"\(cid:\d{1,5}\)|\d")
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -69,6 +71,16 @@ def digit_readings(token: str, width: tuple[int, int]) -> tuple[list[int], bool]
     if sum(ch in _UNREADABLE for ch in token) > 1 or all(ch in _UNREADABLE for ch in token):
         return None
     return sorted({int("".join(p)) for p in itertools.product(*options)}), token.isdigit()
+
+
+def glyphs(token: str, width: tuple[int, int] = (1, 3)) -> list[str] | None:
+    """The glyphs of a number token from a PDF: digits and unmapped glyphs (``"(cid:25)"``),
+    e.g. ``"6(cid:22)"`` -> ``["6", "(cid:22)"]``; None when it is anything else or not of
+    ``width`` (min, max) glyphs. Which digit an unmapped glyph is, is the caller's question."""
+    found = _GLYPH.findall(token)
+    if "".join(found) != token or not width[0] <= len(found) <= width[1]:
+        return None
+    return found
 
 
 def _is_score_token(token: str) -> bool:
