@@ -45,6 +45,7 @@ _API = {
     "redraw_figures": "publish.figures",
     "figure_results": "publish.results",
     "FigureResults": "publish.results",
+    "panel_table": "publish.panel_export",
     "load_methodology": "methodology",
     "available_methodologies": "methodology",
     "Methodology": "methodology",
