@@ -46,6 +46,7 @@ _API = {
     "figure_results": "publish.results",
     "FigureResults": "publish.results",
     "panel_table": "publish.panel_export",
+    "export_panel": "publish.panel_formats",
     "load_methodology": "methodology",
     "available_methodologies": "methodology",
     "Methodology": "methodology",

@@ -43,3 +43,21 @@ def raw_frame(raw_dir):
         return cache[name]
 
     return get
+
+
+@pytest.fixture
+def without_pyarrow(monkeypatch):
+    """pyarrow missing where the panel writer imports it, as in an install without the
+    ``parquet`` extra. Only that import fails: pandas, loaded with pyarrow in the test
+    session, would otherwise fail first in ways such an install never sees."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def importer(name, globals=None, *args, **kwargs):
+        if name.startswith("pyarrow") and (globals or {}).get("__name__") == (
+                "scoring.publish.panel_formats"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, globals, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", importer)
