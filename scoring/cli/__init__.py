@@ -8,7 +8,8 @@ One module per command group, each a thin layer over the library:
 - :mod:`.files`: ``scoring validate`` and ``scoring ingest-report`` (one file in);
 - :mod:`.compare`: ``scoring compare`` and ``scoring significance`` (two editions);
 - :mod:`.history`: ``scoring trend`` and ``scoring episodes`` (every edition);
-- :mod:`.figures`: ``scoring figures`` (the publication set, or a saved set redrawn).
+- :mod:`.figures`: ``scoring figures`` (the publication set, or a saved set redrawn);
+- :mod:`.panel`: ``scoring panel`` (the canonical scores as a file for R, Stata, pandas).
 
 Heavy modules (pandas, the readers) are imported inside the commands that use them, so
 ``scoring --help`` and ``scoring datasets`` start fast.
@@ -29,6 +30,7 @@ from .datasets import datasets
 from .figures import figures
 from .files import ingest_report, validate
 from .history import episodes_cmd, trend
+from .panel import panel
 
 __all__ = ["main"]
 
@@ -42,12 +44,13 @@ def main():
     Examples:
       scoring compare --index fotn --from 2023 --to 2024
       scoring validate my_scores.csv --index fotn --edition 2025
+      scoring panel --index fiw --level categories --output fiw.dta
       scoring datasets
     """
 
 
 for _command in (datasets, validate, ingest_report, compare, significance, trend, figures,
-                 episodes_cmd):
+                 episodes_cmd, panel):
     main.add_command(_command)
 
 

@@ -46,9 +46,24 @@ def index_option(func):
                         help="Which index (a file in scoring/methodology).")(func)
 
 
+def input_options(func):
+    """``--index`` and the options that choose the data: the bundled dataset, the user's
+    files added to it, countries, territories."""
+    for option in reversed(_input_options()):
+        func = option(func)
+    return index_option(func)
+
+
 def data_options(func):
-    """Options of every command that analyses the bundled data (plus the user's files)."""
-    options = [
+    """Options of every command that analyses the bundled data (plus the user's files), with
+    the result formats of an analysis."""
+    for option in reversed(_output_options()):
+        func = option(func)
+    return input_options(func)
+
+
+def _input_options():
+    return [
         click.option("--country", "countries", multiple=True, metavar="ISO3",
                      help="Restrict to these countries (repeatable)."),
         click.option("--data", "extra", multiple=True,
@@ -68,6 +83,11 @@ def data_options(func):
         click.option("--include-territories", is_flag=True,
                      help="FIW: count territories too (default: countries only, as Freedom "
                           "House)."),
+    ]
+
+
+def _output_options():
+    return [
         click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
                      default="table", show_default=True,
                      help="xlsx needs --output. CSV and xlsx neutralise text a spreadsheet "
@@ -75,9 +95,6 @@ def data_options(func):
         click.option("--output", type=click.Path(dir_okay=False),
                      help="Write here instead of the terminal (atomically: all or nothing)."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return index_option(func)
 
 
 def load_data(index, extra, data_edition, data_orientation, keep_flagged, output):
@@ -85,11 +102,22 @@ def load_data(index, extra, data_edition, data_orientation, keep_flagged, output
     files, loaded and checked once. Its ``notes`` say what the files changed."""
     from ..datasets.panel import load_panel
 
-    if output and any(same_path(output, f) for f in extra):
+    if output and any(same_path(output, f) for f in list(extra) + _bundled_table(index)):
         raise click.UsageError(f"--output {output} is one of the input files; "
                                "choose another path")
     return load_panel(index, files=extra, edition=data_edition, orientation=data_orientation,
                       on_error="flag" if keep_flagged else "raise")
+
+
+def _bundled_table(index) -> list:
+    """The bundled table the panel is read from: an input too, never to be written over."""
+    from ..datasets.registry import dataset_entry, datasets_dir
+    from ..errors import DatasetError
+
+    try:
+        return [datasets_dir() / dataset_entry(index)["file"]]
+    except (DatasetError, ValueError):  # loading the panel reports a missing dataset
+        return []
 
 
 def emit(text, output) -> None:

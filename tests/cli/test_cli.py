@@ -8,22 +8,11 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from scoring.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "datasets" / "raw"
-
-
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def go(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-    return go
 
 
 def _commands(group, prefix=()):
