@@ -55,7 +55,7 @@ _FIXED_LABELS = {
     "edition": "Edition (year of publication)",
     "ct": "c = country, t = territory",
     "region": "Freedom House region",
-    "status": "Status as published: F = Free, PF = Partly Free, NF = Not Free",
+    "status": "Status as published: Free, Partly Free or Not Free",
     "published_orientation": "Scale of the row in its source (lower-is-freer values converted)",
     "source": "Source file of the row",
     "source_row": "Row of the source file, as seen in the file",
@@ -259,7 +259,8 @@ def _edition_label(var: str, edition: int, m: Methodology, components) -> str:
     for c in components:
         if c.key == var:
             return component_label(m, c, prefix)
-    words = {"status": "Status as published (F, PF, NF)", "source": "Source file",
+    words = {"status": "Status as published (Free, Partly Free, Not Free)",
+             "source": "Source file",
              "flags": "Validation rules broken; empty = none"}
     return _fit(prefix, words[var], "")
 

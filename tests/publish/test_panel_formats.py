@@ -271,3 +271,17 @@ def test_renamed_columns_keep_their_labels_in_stata(tmp_path):
     _, meta = pyreadstat.read_dta(str(path))
     assert meta.column_names == ["score_2023", "status"]
     assert meta.column_labels[0].startswith("A score xxx") and len(meta.column_labels[0]) == 80
+
+
+def test_readme_shows_what_a_stata_user_sees(tables, tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = readme.split("What a Stata user sees")[1].split("```text\n")[1].split("```")[0]
+    shown = {line.split()[0]: line.split(None, 2)[2].replace(" (value labels)", "")
+             for line in block.splitlines()[2:]}
+    path = tmp_path / "fotn.dta"
+    path.write_bytes(export_panel(tables("fotn", "categories", False), "dta"))
+    _, meta = pyreadstat.read_dta(str(path))
+    assert block.splitlines()[0].startswith(meta.file_label)
+    assert shown == dict(zip(meta.column_names, meta.column_labels))
