@@ -12,7 +12,7 @@ from .registry import dataset_entry, datasets_dir
 
 __all__ = ["load_dataset", "add_user_files"]
 
-_TEXT = ID_COLUMNS + ["region", "ct", "source", "flags"]
+_TEXT = ID_COLUMNS + ["region", "ct", "source", "source_kind", "flags"]
 
 
 def load_dataset(name: str = "fotn", *, canonical: bool = False) -> pd.DataFrame:
@@ -76,6 +76,7 @@ def add_user_files(
     :func:`scoring.read_booklet`, and a text file that is a country report (title "FREEDOM ON
     THE NET <year>") by :func:`scoring.read_report`.
     Its rows replace rows of ``data`` with the same entity and edition; the notes say how many.
+    When ``data`` has a ``source_kind`` column, the user's rows carry ``"user-file"`` there.
 
     Returns
     -------
@@ -109,6 +110,8 @@ def add_user_files(
             notes.append(f"{path}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
                          "(flagged rows used as published); `scoring validate` lists them")
         mine.attrs = {}
+        if "source_kind" in data.columns:
+            mine["source_kind"] = "user-file"
         key = set(zip(mine["iso3"], mine["edition"]))
         replaced = data[[k in key for k in zip(data["iso3"], data["edition"])]]
         if len(replaced):
