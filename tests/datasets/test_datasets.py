@@ -1,11 +1,13 @@
 """The bundled datasets: provenance checks, reproducible build, and what the sources hold."""
 
+import csv
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from scoring import load_dataset
+from scoring import load_dataset, load_methodology
 from scoring.datasets.build import build_datasets, check_sources
 from scoring.errors import DatasetError
 from scoring.datasets.registry import datasets_dir, list_datasets, load_sources, sha256_of
@@ -140,10 +142,11 @@ def test_third_party_rows_say_so():
 
 
 def test_kazakhstan_2014_comes_from_the_report_with_provenance(rebuilt):
-    fotn = load_dataset("fotn")
+    fotn = load_dataset("fotn", as_published=True)
     row = fotn[(fotn["iso3"] == "KAZ") & (fotn["edition"] == 2014)].iloc[0]
     assert (row["access"], row["content"], row["rights"], row["total"]) == (15, 23, 22, 60)
     assert row["status"] == "PF" and row["orientation"] == "lower-is-freer"
+    assert row["source_kind"] == "fh-publication"
     # Read by the report parser: the score table starts on line 7 of the report's text.
     assert row["source"] == "FOTN2015_Kazakhstan.txt" and row["source_row"] == 7
     _, report = rebuilt
@@ -153,13 +156,73 @@ def test_kazakhstan_2014_comes_from_the_report_with_provenance(rebuilt):
 
 
 def test_golden_rows_as_published():
-    fotn = load_dataset("fotn")
+    fotn = load_dataset("fotn", as_published=True)
     kaz = fotn[(fotn["iso3"] == "KAZ") & (fotn["edition"] == 2015)].iloc[0]
     assert (kaz["access"], kaz["content"], kaz["rights"], kaz["total"]) == (14, 23, 24, 61)
     assert kaz["status"] == "NF" and kaz["orientation"] == "lower-is-freer"
-    canon = load_dataset("fotn", canonical=True)
+    assert "published_orientation" not in fotn.columns  # the scale is in orientation
+    canon = load_dataset("fotn")
     kaz = canon[(canon["iso3"] == "KAZ") & (canon["edition"] == 2015)].iloc[0]
     assert (kaz["access"], kaz["content"], kaz["rights"], kaz["total"]) == (11, 12, 16, 39)
+    assert kaz["published_orientation"] == "lower-is-freer"
+
+
+def test_one_scale_by_default():
+    # Before, a plain pivot of the table gave Angola 40 in 2018 (published 0 = most free) next
+    # to 64 in 2019: two scales in one column.
+    wide = load_dataset("fotn").pivot(index="iso3", columns="edition", values="total")
+    assert (wide.loc["AGO", 2018], wide.loc["AGO", 2019]) == (60, 64)  # 100 - 40
+    assert (wide.loc["KAZ", 2014], wide.loc["KAZ", 2015]) == (40, 39)  # 100 - 60, 100 - 61
+    for name in ("fotn", "fiw"):
+        frame = load_dataset(name)
+        assert (frame["orientation"] == "higher-is-freer").all(), name
+        # ... and the CSV a user opens in a spreadsheet says the same on every row.
+        with open(ROOT / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            scales = {r["orientation"] for r in csv.DictReader(fh)}
+        assert scales == {"higher-is-freer"}, name
+    published = load_dataset("fotn")["published_orientation"]
+    eds = load_dataset("fotn").loc[published == "lower-is-freer", "edition"]
+    assert set(eds) == {2014, 2015, 2018}  # 2014: Kazakhstan only, from the country report
+
+
+def test_canonical_keyword_still_accepted():
+    canon = load_dataset("fotn")
+    pd.testing.assert_frame_equal(load_dataset("fotn", canonical=True), canon)
+    pd.testing.assert_frame_equal(load_dataset("fotn", canonical=False),
+                                  load_dataset("fotn", as_published=True))
+    with pytest.raises(ValueError, match="canonical and as_published must not both be True"):
+        load_dataset("fotn", canonical=True, as_published=True)
+
+
+@pytest.mark.parametrize("name", ["fotn", "fiw"])
+def test_as_published_round_trips_to_the_raw_values(name):
+    # Every kept row, read again from its raw file by the reader, equals the as-published
+    # table cell for cell: canonical scores lose nothing.
+    from scoring import read_scores, read_report
+
+    table = load_dataset(name, as_published=True)
+    m = load_methodology(name)
+    sources = {s["file"].removeprefix("raw/"): s for s in load_sources(ROOT)}
+    checked = 0
+    for source, rows in table.groupby("source"):
+        s = sources[source.split(" [sheet ")[0]]
+        if s.get("reader") == "report":
+            raw = read_report(ROOT / s["file"], on_error="flag")
+        else:
+            raw = read_scores(ROOT / s["file"], name, edition=s.get("edition"),
+                              orientation=s.get("orientation"), sheet=s.get("sheet"),
+                              on_error="flag")
+        raw = raw.set_index(["iso3", "edition"])
+        for row in rows.itertuples(index=False):
+            want = raw.loc[(row.iso3, row.edition)]
+            assert row.orientation == want["orientation"], (source, row.iso3, row.edition)
+            for key in m.keys:
+                if key in rows.columns and key in want.index:
+                    got, exp = getattr(row, key), want[key]
+                    assert (pd.isna(got) and pd.isna(exp)) or got == exp, (
+                        source, row.source_row, key, got, exp)
+            checked += 1
+    assert checked == len(table)
 
 
 def test_fiw_table():

@@ -71,6 +71,19 @@ def test_a_frame_becomes_a_panel_and_names_its_index():
     assert p.index == "fiw" and p.regions is None   # FIW rows carry their own region
 
 
+def test_the_same_panel_from_either_scale():
+    # The table is canonical by default; the as-published one (2014, 2015, 2018 lower-is-freer)
+    # converts to exactly the same scores, so every analysis gives the same numbers.
+    canon = Panel.from_frame(load_dataset("fotn")).scores
+    published = Panel.from_frame(load_dataset("fotn", as_published=True)).scores
+    pd.testing.assert_frame_equal(published[canon.columns], canon)
+    a = compare(load_dataset("fotn"), 2015, 2024, index="fotn")
+    b = compare(load_dataset("fotn", as_published=True), 2015, 2024, index="fotn")
+    pd.testing.assert_frame_equal(a.rows, b.rows)
+    assert a.summary == b.summary and a.notes == b.notes
+    assert any("Scales converted: edition 2015 published lower-is-freer" in n for n in a.notes)
+
+
 def test_duplicates_are_refused_when_the_panel_is_built():
     fotn = load_dataset("fotn")
     doubled = pd.concat([fotn, fotn[fotn["edition"] == 2016].head(1)], ignore_index=True)
