@@ -14,8 +14,13 @@ RAW_FILES = {
     "FOTN24_Country_Score_Data.xlsx": ("fotn", {}),
     "freedom_house_2015.json": ("fotn", {"edition": 2015}),
     "FINAL_DATA_FOTN2018_TOTAL_and_CATEGORY_SCORES.xlsx": ("fotn", {}),
+    "internetfreedom_2019.xlsx": ("fotn", {}),
+    "internetfreedom_2020.xlsx": ("fotn", {}),
+    "internetfreedom_2021.xlsx": ("fotn", {}),
+    "internetfreedom_2022.xlsx": ("fotn", {}),
     "DA2I_FotN_totals_2011-2019.csv": ("fotn", {"orientation": "higher-is-freer"}),
     "All_data_FIW_2013-2024.xlsx": ("fiw", {}),
+    "All_data_FIW_2013-2025.xlsx": ("fiw", {}),
     "Aggregate_Category_and_Subcategory_Scores_FIW_2003-2023.xlsx": ("fiw", {}),
 }
 

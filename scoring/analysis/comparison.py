@@ -32,7 +32,8 @@ class Comparison:
         ``index``, ``from``, ``to``, ``n`` (entities compared), ``declined``, ``improved``,
         ``unchanged``, ``status_changes``, ``only_in_from`` / ``only_in_to`` (lists of
         ``{"iso3", "country"}``), ``entities`` (what was counted), ``territories_excluded``,
-        ``scale_converted`` (editions converted from lower-is-freer), ``status_derived``
+        ``scale_converted`` (editions converted from lower-is-freer), ``third_party``
+        (editions with rows from a third party's series, to be credited), ``status_derived``
         (editions whose status was computed from the total because the source has none),
         ``flagged`` (entities whose rows break a rule), ``citation``.
     notes : list of str
@@ -152,6 +153,7 @@ def compare(
         if not include_territories:
             chosen = chosen[~panel.territory_mask(chosen)]
     converted = _converted_editions(chosen, notes)
+    third_party = _third_party_editions(chosen, notes)
     chosen, derived = _derive_status(chosen, m, (a, b), notes)
     before = chosen[chosen["edition"] == a].set_index("iso3")
     after = chosen[chosen["edition"] == b].set_index("iso3")
@@ -190,6 +192,7 @@ def compare(
         "only_in_to": [{"iso3": i, "country": after.at[i, "country"]} for i in only_b],
         "territories_excluded": int(excluded),
         "scale_converted": converted,
+        "third_party": third_party,
         "status_derived": derived,
         "flagged": flagged,
         "citation": m.cite([a, b]),
@@ -241,6 +244,22 @@ def _converted_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
                      "(0 = most free) converted per component to higher-is-freer "
                      "(value' = max - value) before subtracting.")
     return converted
+
+
+def _third_party_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
+    """Editions with rows from a third party's series (``source_kind``), and the note that
+    credits it: the numbers are Freedom House's, the compilation and conversion are not."""
+    if "source_kind" not in chosen.columns:
+        return []
+    third = chosen[chosen["source_kind"] == "third-party"]
+    editions = sorted({int(e) for e in third["edition"]})
+    if editions:
+        sources = ", ".join(sorted(set(third["source"].astype(str))))
+        notes.append(f"Third-party data: {len(third)} rows of edition"
+                     f"{'s' if len(editions) > 1 else ''} {', '.join(map(str, editions))} "
+                     f"come from a third party's series compiled from Freedom House's "
+                     f"scores ({sources}); credit it alongside Freedom House.")
+    return editions
 
 
 def _derive_status(chosen: pd.DataFrame, m: Methodology, editions, notes: list[str]):

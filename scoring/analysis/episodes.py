@@ -49,7 +49,7 @@ class EpisodeRules:
     Notes
     -----
     A step is the change between two successive editions in the data. Where the data skip
-    editions the index published (FOTN 2020-2022 in the bundled data), one step spans several
+    editions the index published (a panel built without some years), one step spans several
     years: the episode is then marked ``spans_gap``.
     """
 

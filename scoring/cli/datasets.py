@@ -48,7 +48,7 @@ def list_cmd():
         click.echo("    sources:")
         for s in sources:
             if s["index"] == e["index"]:
-                click.echo(f"      {s['file']}  [{s['editions']}]"
+                click.echo(f"      {s['file']}  [{s['editions']}]  ({s['kind']})"
                            + ("  (checksum checked; not merged into the table)"
                               if s.get("read", True) is False else ""))
                 click.echo(f"        {s['content']}")

@@ -109,7 +109,8 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
     of --start points opens a candidate; it counts when the score moved --cumulative points
     from its baseline; it ends at a one-step reversal, a gradual reversal, or --tolerance steps
     without a further move. Scores are put on the higher-is-freer scale first. Where the data
-    skip published editions (FOTN 2020-2022), one step spans several years (spans_gap).
+    skip published editions (a user's file without some years), one step spans several
+    years (spans_gap).
 
     \b
     Examples:

@@ -5,8 +5,11 @@ One command: ``scoring datasets build``. For each index it reads every raw sourc
 the richest source (lowest ``rank``), checks every other source that covers the same cell
 against it on the canonical scale, and writes:
 
-- ``<name>.csv``: the tidy table (values as published, scale in ``orientation``, provenance in
-  ``source``/``source_row``, broken rules in ``flags``);
+- ``<name>.csv``: the tidy table, every score on the canonical higher-is-freer scale (so a
+  column never mixes scales, whatever a user does with it), the scale each row was published
+  on in ``published_orientation`` (the published value is ``max - value`` where that says
+  lower-is-freer), provenance in ``source``/``source_kind``/``source_row``, broken rules in
+  ``flags``;
 - ``findings.csv``: every validation failure of every source;
 - ``disagreements.csv``: every cell where two sources differ, and every row one source has in an
   edition the other covers but does not;
@@ -38,6 +41,8 @@ DISAGREEMENT_COLUMNS = ["index", "edition", "iso3", "country", "column", "kept_s
                         "kept_row", "kept_value", "other_source", "other_row", "other_value",
                         "kind"]
 _EXTRA = ["region", "ct"]
+#: The provenance columns that end every row of a tidy table.
+PROVENANCE = ["source", "source_kind", "source_row", "flags"]
 
 
 @dataclass
@@ -114,6 +119,7 @@ def build_datasets(root: Path | None = None, out: Path | str | None = None) -> B
                                     on_error="flag")
             frame["source"] = s["file"].removeprefix("raw/") + (
                 f" [sheet {s['sheet']}]" if s.get("sheet") else "")
+            frame["source_kind"] = s["kind"]
             frame.attrs["failures"]["source"] = frame["source"].iloc[0]
             frame["_rank"] = s["rank"]
             findings.append(frame.attrs["failures"])
@@ -186,10 +192,13 @@ def _merge(frames: list[pd.DataFrame], m) -> tuple[pd.DataFrame, pd.DataFrame]:
                                   other_source=other["source"],
                                   other_row=int(other["source_row"]), other_value="present",
                                   kind="row missing from a source that covers the edition"))
-    table = kept.drop(columns=["_rank"]).sort_values(["edition", "iso3"], kind="stable")
+    # The table holds the kept rows on the canonical scale; published_orientation says how
+    # each was published, so the published value stays recoverable exactly.
+    table = canon.loc[kept.index].drop(columns=["_rank"])
+    table = table.sort_values(["edition", "iso3"], kind="stable")
     present = [k for k in keys if k in table.columns and table[k].notna().any()]
     extra = [c for c in _EXTRA if c in table.columns]
-    table = table[ID_COLUMNS + extra + present + ["source", "source_row", "flags"]].copy()
+    table = table[ID_COLUMNS + ["published_orientation"] + extra + present + PROVENANCE].copy()
     for k in present:
         table[k] = table[k].round().astype("Int64") if _integral(table[k]) else table[k]
     return table.reset_index(drop=True), pd.DataFrame(diffs, columns=DISAGREEMENT_COLUMNS)

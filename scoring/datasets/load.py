@@ -1,46 +1,76 @@
-"""Load the bundled tidy tables (see ``datasets/registry.toml``)."""
+"""Load the bundled tidy tables (see ``datasets/registry.toml``), on one scale by default.
+
+The tables hold canonical higher-is-freer scores in every score column, so a pivot or a plot of
+them is right without reading a column first; ``as_published=True`` gives back the values as
+Freedom House published them.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ..errors import DatasetError
-from ..ingest.harmonize import to_canonical
+from ..ingest.harmonize import to_canonical, to_published
 from ..methodology import load_methodology
 from ..ingest.readers import ID_COLUMNS
 from .registry import dataset_entry, datasets_dir
 
 __all__ = ["load_dataset", "add_user_files"]
 
-_TEXT = ID_COLUMNS + ["region", "ct", "source", "flags"]
+_TEXT = ID_COLUMNS + ["published_orientation", "region", "ct", "source", "source_kind",
+                      "flags"]
 
 
-def load_dataset(name: str = "fotn", *, canonical: bool = False) -> pd.DataFrame:
-    """A bundled tidy table: one row per entity and edition, values as published.
+def load_dataset(name: str = "fotn", *, canonical: bool | None = None,
+                 as_published: bool = False) -> pd.DataFrame:
+    """A bundled tidy table: one row per entity and edition, on one scale.
 
     Parameters
     ----------
     name : {"fotn", "fiw"}
         A dataset of the registry (``scoring datasets`` lists them).
-    canonical : bool
-        Convert every row to the higher-is-freer scale (:func:`scoring.to_canonical`).
+    canonical : bool, optional
+        Kept for code written when the default was as published: ``True`` is now the
+        default and changes nothing; ``False`` means ``as_published=True``.
+    as_published : bool
+        Every row on the scale it was published on instead (FOTN 2015, 2018 and Kazakhstan
+        2014 lower-is-freer, the rest higher-is-freer), with that scale in ``orientation``:
+        the numbers as Freedom House printed them, for checking against a publication.
 
     Returns
     -------
     DataFrame
         The columns of :func:`scoring.read_scores` (``index, edition, iso3, country, status,
         orientation``, FIW ``region`` and ``ct``, one column per component, ``source``,
-        ``source_row``, ``flags``). A blank component means the source of that row did not
-        publish it (FOTN 2011-2014, 2016, 2017, 2019 have totals only); a blank status likewise.
+        ``source_row``, ``flags``), plus ``source_kind`` (what the source is:
+        ``fh-sheet``, ``fh-publication``, ``transcription`` or ``third-party`` — the DA2I
+        series, to be credited where used; see ``datasets/sources.toml``) and, unless
+        ``as_published``, ``published_orientation``. By default every score is higher = freer
+        (``orientation`` is ``higher-is-freer`` on every row) and a row published
+        lower-is-freer gives back its published value as ``max - value``, which is what
+        ``as_published=True`` does. A blank component means the source of that row did not
+        publish it (FOTN 2011-2014, 2016 and 2017 have totals only); a blank status likewise.
         ``attrs["citation"]`` holds the registry's citation.
+
+    Raises
+    ------
+    ValueError
+        ``canonical=True`` together with ``as_published=True``.
+    DatasetError
+        The table is missing.
 
     Examples
     --------
-    >>> fotn = load_dataset("fotn", canonical=True)
-    >>> fotn.query("iso3 == 'KAZ' and edition == 2015")[["access", "content", "rights",
-    ...                                                   "total"]].iloc[0].tolist()
+    >>> fotn = load_dataset("fotn")
+    >>> kaz = fotn.query("iso3 == 'KAZ' and edition == 2015")
+    >>> kaz[["access", "content", "rights", "total"]].iloc[0].tolist()
     [11.0, 12.0, 16.0, 39.0]
+    >>> published = load_dataset("fotn", as_published=True)
+    >>> kaz = published.query("iso3 == 'KAZ' and edition == 2015")
+    >>> float(kaz["total"].iloc[0]), kaz["orientation"].iloc[0]
+    (61.0, 'lower-is-freer')
     """
+    as_published = _wants_published(canonical, as_published)
     entry = dataset_entry(name)
     path = datasets_dir() / entry["file"]
     if not path.exists():
@@ -53,11 +83,26 @@ def load_dataset(name: str = "fotn", *, canonical: bool = False) -> pd.DataFrame
                         na_values={c: [""] for c in head})
     frame["edition"] = frame["edition"].astype("Int64")
     frame["flags"] = frame["flags"].fillna("")
-    if canonical:
-        frame = to_canonical(frame, m)
+    # A table built before the tables were canonical (a $SCORING_DATASETS folder of an older
+    # build) holds published values without published_orientation: convert it here too.
+    frame = to_canonical(frame, m)
+    if as_published:
+        frame = to_published(frame, m)
     frame.attrs["citation"] = entry["citation"]
     frame.attrs["dataset"] = name
     return frame
+
+
+def _wants_published(canonical: bool | None, as_published: bool) -> bool:
+    """Whether the caller asked for published values; ``canonical=False`` (the old way of
+    asking) still means so, and asking for both scales at once is refused, not resolved."""
+    if canonical is None:
+        return bool(as_published)
+    if canonical and as_published:
+        raise ValueError("canonical and as_published must not both be True: choose one scale "
+                         "(canonical, the default, or as_published=True); got canonical=True, "
+                         "as_published=True")
+    return not canonical
 
 
 def add_user_files(
@@ -76,6 +121,8 @@ def add_user_files(
     :func:`scoring.read_booklet`, and a text file that is a country report (title "FREEDOM ON
     THE NET <year>") by :func:`scoring.read_report`.
     Its rows replace rows of ``data`` with the same entity and edition; the notes say how many.
+    They keep the scale they were read on (``orientation``; :class:`scoring.Panel` converts)
+    and, when ``data`` has a ``source_kind`` column, carry ``source_kind = "user-file"``.
 
     Returns
     -------
@@ -109,6 +156,8 @@ def add_user_files(
             notes.append(f"{path}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
                          "(flagged rows used as published); `scoring validate` lists them")
         mine.attrs = {}
+        if "source_kind" in data.columns:
+            mine["source_kind"] = "user-file"
         key = set(zip(mine["iso3"], mine["edition"]))
         replaced = data[[k in key for k in zip(data["iso3"], data["edition"])]]
         if len(replaced):

@@ -19,9 +19,21 @@ from pathlib import Path
 from ..errors import DatasetError
 
 __all__ = ["datasets_dir", "installed_copy", "list_datasets", "load_sources", "sha256_of",
-           "dataset_entry"]
+           "dataset_entry", "SOURCE_KINDS"]
 
 ENV = "SCORING_DATASETS"
+
+#: What each raw source is (``kind`` in sources.toml; column ``source_kind`` of the tidy
+#: tables), so that a result can say whose numbers it used and credit a third party's series.
+SOURCE_KINDS = {
+    "fh-sheet": "Freedom House's own score sheet (or a CSV export of it), copied unchanged",
+    "fh-publication": "a Freedom House publication (country report, annual booklet) whose "
+                      "score table the package's parser read",
+    "transcription": "Freedom House's scores as a third party transcribed them into another "
+                     "format",
+    "third-party": "a series a third party compiled from Freedom House's scores and "
+                   "converted itself (DA2I); credit it where it is used",
+}
 
 
 def datasets_dir() -> Path:
@@ -97,8 +109,18 @@ def dataset_entry(name: str, root: Path | None = None) -> dict:
 
 
 def load_sources(root: Path | None = None) -> list[dict]:
-    """Every raw source file: file, index, provenance, sha256 and how to read it."""
-    return _load("sources.toml", root).get("source", [])
+    """Every raw source file: file, index, kind, provenance, sha256 and how to read it.
+
+    Raises DatasetError naming each entry whose ``kind`` is missing or not one of
+    :data:`SOURCE_KINDS`: every row of a tidy table must say what kind of source it is from.
+    """
+    sources = _load("sources.toml", root).get("source", [])
+    bad = [f"{s.get('file', '?')}: kind is {s.get('kind')!r}" for s in sources
+           if s.get("kind") not in SOURCE_KINDS]
+    if bad:
+        raise DatasetError(f"sources.toml: every source needs a kind, one of "
+                           f"{', '.join(SOURCE_KINDS)}:\n  " + "\n  ".join(bad))
+    return sources
 
 
 def sha256_of(path: Path) -> str:

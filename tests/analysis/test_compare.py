@@ -139,3 +139,17 @@ def test_user_file_on_the_old_scale(tmp_path, fotn):
     r = compare(data, index="fotn", from_edition=2016, to_edition=2024)
     chn = r.rows.set_index("iso3").loc["CHN"]
     assert (chn["total_from"], chn["access_from"]) == (12, 6)
+
+
+def test_third_party_rows_are_credited(fotn):
+    # FOTN 2016 and 2017 totals are the DA2I series (source_kind third-party): the comparison
+    # says so, so that whoever shows it can credit DA2I; 2023 -> 2024 is Freedom House's own.
+    r = compare(fotn, index="fotn", from_edition=2016, to_edition=2017)
+    assert r.summary["third_party"] == [2016, 2017]
+    note = next(n for n in r.notes if n.startswith("Third-party data"))
+    assert "130 rows of editions 2016, 2017" in note and "DA2I_FotN_totals_2011-2019.csv" in note
+    mixed = compare(fotn, index="fotn", from_edition=2017, to_edition=2018)
+    assert mixed.summary["third_party"] == [2017]
+    own = compare(fotn, index="fotn", from_edition=2023, to_edition=2024)
+    assert own.summary["third_party"] == []
+    assert not any(n.startswith("Third-party") for n in own.notes)

@@ -18,13 +18,16 @@ def fotn_counts():
     return yearly_counts(load_dataset("fotn"), index="fotn")
 
 
-def test_fiw_18th_consecutive_year(fiw_counts):
-    # Freedom House, Freedom in the World 2024: "Global freedom declined for the 18th
-    # consecutive year in 2023". The bundled data start at the 2006 edition, so the run can
-    # only be confirmed back to 2007 and is marked "at least".
+def test_fiw_19th_consecutive_year(fiw_counts):
+    # Freedom House, Freedom in the World 2025 ("The Uphill Battle to Safeguard Rights", key
+    # findings): "Global freedom declined for the 19th consecutive year in 2024." The bundled
+    # data start at the 2006 edition, so the run can only be confirmed back to 2007 and is
+    # marked "at least".
     run = decline_run(fiw_counts)
-    assert run["run"] == 18 and run["first_edition_of_run"] == 2007
+    assert run["run"] == 19 and run["first_edition_of_run"] == 2007
     assert run["at_least"] and "data start at edition 2006" in run["stopped_by"]
+    # FIW 2024: "the 18th consecutive year": the same run one edition earlier.
+    assert decline_run(fiw_counts[fiw_counts["to_edition"] <= 2024])["run"] == 18
 
 
 def test_fiw_published_counts(fiw_counts):
@@ -32,20 +35,65 @@ def test_fiw_published_counts(fiw_counts):
     # FIW 2022: 60 declined, 25 improved; FIW 2024: 52 declined, 21 improved (Freedom House).
     assert (c.loc[2022, "declined"], c.loc[2022, "improved"]) == (60, 25)
     assert (c.loc[2024, "declined"], c.loc[2024, "improved"]) == (52, 21)
+    # FIW 2025, key findings: "Sixty countries experienced deterioration in their political
+    # rights and civil liberties, and only 34 secured improvements." 195 countries in both
+    # editions; the merged Russian-occupied territories of Ukraine are a territory, outside
+    # the count.
+    assert (c.loc[2025, "n"], c.loc[2025, "declined"], c.loc[2025, "improved"]) == (195, 60, 34)
     # scipy.stats.binomtest(60, 85).pvalue
     assert abs(c.loc[2022, "sign_test_p"] - binomtest(60, 85).pvalue) < 1e-12
     assert c["consecutive"].all()
 
 
-def test_fotn_gap_breaks_the_run(fotn_counts):
-    row = fotn_counts.set_index("to_edition").loc[2023]
+#: Freedom House's declined / improved counts for each FOTN edition, from its own key findings
+#: or press release (quoted in the coverage of each launch):
+#: 2019 "Of the 65 countries assessed, 33 have been on an overall decline since June 2018,
+#:   compared with 16 that registered net improvements";
+#: 2020 "Of the 65 countries covered ... 26 worsened and 22 registered gains";
+#: 2021 "The environment for human rights online deteriorated in 30 countries, while only 18
+#:   countries registered net gains";
+#: 2022 (press release) free speech online was restricted "in 28 countries, but 26 countries
+#:   enhanced" it; key findings: "A record 26 countries experienced internet freedom
+#:   improvements";
+#: 2023 "conditions deteriorated in 29 countries and improved in 20 others";
+#: 2024 "diminished in 27 of the 72 countries ... with 18 earning improvements".
+FOTN_PUBLISHED = {2019: (33, 16), 2020: (26, 22), 2021: (30, 18), 2022: (28, 26),
+                  2023: (29, 20), 2024: (27, 18)}
+
+
+def test_fotn_published_counts_2019_2024(fotn_counts):
+    c = fotn_counts.set_index("to_edition")
+    got = {e: (int(c.loc[e, "declined"]), int(c.loc[e, "improved"])) for e in FOTN_PUBLISHED}
+    assert got == FOTN_PUBLISHED
+    # 2018 -> 2019 crosses the scale inversion: 2018 is converted from lower-is-freer.
+    assert c.loc[2019, "n"] == 65
+    # 2020 -> 2021 compares 64 countries: Syria left the panel and six countries joined
+    # (Costa Rica, Ghana, Iraq, Nicaragua, Serbia, Taiwan), which Freedom House did not count.
+    assert c.loc[2021, "n"] == 64
+
+
+def test_fotn_run_over_every_edition(fotn_counts):
+    # Every edition 2011-2024 is bundled, so the run is followed without a gap: declines
+    # outnumber improvements in all 13 pairs. Freedom House's "14th consecutive year" (FOTN
+    # 2024) counts one more: the 2011 edition's change from the 2009 pilot, which the bundled
+    # data do not hold (they start at 2011, hence "at least").
+    assert fotn_counts["consecutive"].all()
+    run = decline_run(fotn_counts)
+    assert (run["run"], run["first_edition_of_run"], run["at_least"]) == (13, 2012, True)
+    assert "data start at edition 2011" in run["stopped_by"]
+
+
+def test_a_gap_breaks_the_run(fotn_counts):
+    # Without the 2020-2022 editions (as the bundled data were before FOTN's 2019-2022 sheets
+    # were added), the 2019 -> 2023 pair skips three editions and the run cannot be followed.
+    gapped = yearly_counts(load_dataset("fotn").query("edition < 2020 or edition > 2022"),
+                           index="fotn")
+    row = gapped.set_index("to_edition").loc[2023]
     assert row["from_edition"] == 2019 and not row["consecutive"]
     assert row["missing_editions"] == "2020, 2021, 2022"
-    run = decline_run(fotn_counts)
+    run = decline_run(gapped)
     assert run["run"] == 1 and run["at_least"]
     assert "lack editions 2020, 2021, 2022" in run["stopped_by"]
-    c = fotn_counts.set_index("to_edition")
-    assert (c.loc[2024, "declined"], c.loc[2024, "improved"]) == (27, 18)
 
 
 def test_run_stops_at_a_year_without_net_decline():

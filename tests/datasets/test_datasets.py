@@ -1,11 +1,13 @@
 """The bundled datasets: provenance checks, reproducible build, and what the sources hold."""
 
+import csv
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from scoring import load_dataset
+from scoring import load_dataset, load_methodology
 from scoring.datasets.build import build_datasets, check_sources
 from scoring.errors import DatasetError
 from scoring.datasets.registry import datasets_dir, list_datasets, load_sources, sha256_of
@@ -65,29 +67,86 @@ def test_findings_are_exactly_the_real_problems(rebuilt):
 def test_sources_agree_where_they_overlap(rebuilt):
     _, report = rebuilt
     d = report.disagreements
-    # No value differs between overlapping sources (FIW 2013-2023 in both workbooks; FOTN 2015
-    # and 2018 totals also in DA2I; Kazakhstan 2015 in the report and the 2015 file) ...
-    assert not (d["kind"].str.startswith("value differs")).any()
+    fotn = d[d["index"] == "fotn"]
+    # No FOTN value differs between overlapping sources (DA2I's 2015, 2018 and 2019 totals
+    # against Freedom House's files; Kazakhstan 2015 in the report and the 2015 file) ...
+    assert not fotn["kind"].str.startswith("value differs").any()
     # ... but DA2I's 2018 rows lack two countries the Freedom House sheet has.
-    missing = d[d["kind"].str.startswith("row missing")]
+    missing = fotn[fotn["kind"].str.startswith("row missing")]
     assert set(zip(missing["edition"], missing["iso3"])) == {(2018, "AGO"), (2018, "ARG")}
+    # FIW 2006-2023 agrees in all three workbooks; see the next test for 2024.
+    assert set(d.loc[d["index"] == "fiw", "edition"]) == {2024}
+
+
+def test_every_cell_the_two_fiw_releases_disagree_on(rebuilt):
+    # Compared cell by cell on every entity and edition 2013-2024 (2,515 rows): the 2013-2025
+    # release revises one indicator of Eastern Donbas 2024, and the sums it enters with it.
+    # The newer release is kept as Freedom House's latest statement of its scores; the
+    # earlier value stays traceable here with its file and row.
+    _, report = rebuilt
+    d = report.disagreements
+    fiw = d[d["index"] == "fiw"]
+    got = {(r.edition, r.iso3, r.column, r.kept_value, r.other_value, r.kept_source,
+            r.kept_row, r.other_source, r.other_row) for r in fiw.itertuples()}
+    new, old = "All_data_FIW_2013-2025.xlsx", "All_data_FIW_2013-2024.xlsx"
+    assert got == {(2024, "XDB", column, kept, other, new, 263, old, 55)
+                   for column, kept, other in (("G3", "1", "2"), ("G", "2", "3"),
+                                                ("cl", "3", "4"), ("total", "2", "3"))}
+    fiw_table = load_dataset("fiw")
+    xdb = fiw_table[(fiw_table["iso3"] == "XDB") & (fiw_table["edition"] == 2024)].iloc[0]
+    assert (xdb["total"], xdb["source"], xdb["source_row"]) == (2, new, 263)
 
 
 def test_fotn_panel_per_edition():
     fotn = load_dataset("fotn")
     counts = fotn.groupby("edition").size().to_dict()
-    # Countries assessed (METHODOLOGY.md): 37 (2011), 47 (2012), 60 (2013), 65 (2014-2018),
-    # 70 (2023), 72 (2024).
+    # Countries assessed (METHODOLOGY.md): 37 (2011), 47 (2012), 60 (2013), 65 (2014-2020),
+    # 70 (2021-2023), 72 (2024).
     assert counts == {2011: 37, 2012: 47, 2013: 60, 2014: 65, 2015: 65, 2016: 65, 2017: 65,
-                      2018: 65, 2019: 65, 2023: 70, 2024: 72}
+                      2018: 65, 2019: 65, 2020: 65, 2021: 70, 2022: 70, 2023: 70, 2024: 72}
     assert not fotn.duplicated(["iso3", "edition"]).any()
+    # Every edition 2019-2024 comes from Freedom House's own sheet, per question.
+    sheets = fotn[fotn["edition"] >= 2019]
+    assert (sheets["source_kind"] == "fh-sheet").all()
+    assert sheets[["access", "content", "rights", "A1", "C8", "status"]].notna().all().all()
+    assert set(sheets["source"].str.split(" ").str[0]) == {
+        "internetfreedom_2019.xlsx", "internetfreedom_2020.xlsx", "internetfreedom_2021.xlsx",
+        "internetfreedom_2022.xlsx", "FOTN_2023_Country_Score_Data.csv",
+        "FOTN24_Country_Score_Data.xlsx"}
+    # Categories 2015 and 2018-2024 (and Kazakhstan 2014); totals only in the other editions.
+    with_categories = set(fotn.loc[fotn["access"].notna(), "edition"])
+    assert with_categories == {2014, 2015, 2018, 2019, 2020, 2021, 2022, 2023, 2024}
+
+
+def test_gambia_in_every_edition_it_was_assessed():
+    # Spelled "Gambia" (DA2I 2014-2017, FOTN 2018, 2022), "Gambia, The" (2015) and "The Gambia"
+    # (2019-2021, 2023, 2024): one code throughout.
+    fotn = load_dataset("fotn")
+    gmb = fotn[fotn["iso3"] == "GMB"]
+    assert sorted(gmb["edition"]) == list(range(2014, 2025))
+    assert set(gmb["country"]) == {"Gambia", "Gambia, The", "The Gambia"}
+    assert fotn[fotn["country"].str.contains("Gambia")]["iso3"].eq("GMB").all()
+
+
+def test_third_party_rows_say_so():
+    # The DA2I series supplies the totals of 2011-2014, 2016 and 2017 (all but Kazakhstan 2014,
+    # read from the country report); outputs credit it by this column.
+    fotn = load_dataset("fotn")
+    da2i = fotn[fotn["source_kind"] == "third-party"]
+    assert set(da2i["source"]) == {"DA2I_FotN_totals_2011-2019.csv"}
+    assert sorted(set(da2i["edition"])) == [2011, 2012, 2013, 2014, 2016, 2017]
+    assert len(da2i) == 37 + 47 + 60 + 64 + 65 + 65
+    assert set(fotn["source_kind"]) == {"fh-sheet", "fh-publication", "transcription",
+                                        "third-party"}
+    assert set(load_dataset("fiw")["source_kind"]) == {"fh-sheet"}
 
 
 def test_kazakhstan_2014_comes_from_the_report_with_provenance(rebuilt):
-    fotn = load_dataset("fotn")
+    fotn = load_dataset("fotn", as_published=True)
     row = fotn[(fotn["iso3"] == "KAZ") & (fotn["edition"] == 2014)].iloc[0]
     assert (row["access"], row["content"], row["rights"], row["total"]) == (15, 23, 22, 60)
     assert row["status"] == "PF" and row["orientation"] == "lower-is-freer"
+    assert row["source_kind"] == "fh-publication"
     # Read by the report parser: the score table starts on line 7 of the report's text.
     assert row["source"] == "FOTN2015_Kazakhstan.txt" and row["source_row"] == 7
     _, report = rebuilt
@@ -97,25 +156,87 @@ def test_kazakhstan_2014_comes_from_the_report_with_provenance(rebuilt):
 
 
 def test_golden_rows_as_published():
-    fotn = load_dataset("fotn")
+    fotn = load_dataset("fotn", as_published=True)
     kaz = fotn[(fotn["iso3"] == "KAZ") & (fotn["edition"] == 2015)].iloc[0]
     assert (kaz["access"], kaz["content"], kaz["rights"], kaz["total"]) == (14, 23, 24, 61)
     assert kaz["status"] == "NF" and kaz["orientation"] == "lower-is-freer"
-    canon = load_dataset("fotn", canonical=True)
+    assert "published_orientation" not in fotn.columns  # the scale is in orientation
+    canon = load_dataset("fotn")
     kaz = canon[(canon["iso3"] == "KAZ") & (canon["edition"] == 2015)].iloc[0]
     assert (kaz["access"], kaz["content"], kaz["rights"], kaz["total"]) == (11, 12, 16, 39)
+    assert kaz["published_orientation"] == "lower-is-freer"
+
+
+def test_one_scale_by_default():
+    # Before, a plain pivot of the table gave Angola 40 in 2018 (published 0 = most free) next
+    # to 64 in 2019: two scales in one column.
+    wide = load_dataset("fotn").pivot(index="iso3", columns="edition", values="total")
+    assert (wide.loc["AGO", 2018], wide.loc["AGO", 2019]) == (60, 64)  # 100 - 40
+    assert (wide.loc["KAZ", 2014], wide.loc["KAZ", 2015]) == (40, 39)  # 100 - 60, 100 - 61
+    for name in ("fotn", "fiw"):
+        frame = load_dataset(name)
+        assert (frame["orientation"] == "higher-is-freer").all(), name
+        # ... and the CSV a user opens in a spreadsheet says the same on every row.
+        with open(ROOT / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            scales = {r["orientation"] for r in csv.DictReader(fh)}
+        assert scales == {"higher-is-freer"}, name
+    published = load_dataset("fotn")["published_orientation"]
+    eds = load_dataset("fotn").loc[published == "lower-is-freer", "edition"]
+    assert set(eds) == {2014, 2015, 2018}  # 2014: Kazakhstan only, from the country report
+
+
+def test_canonical_keyword_still_accepted():
+    canon = load_dataset("fotn")
+    pd.testing.assert_frame_equal(load_dataset("fotn", canonical=True), canon)
+    pd.testing.assert_frame_equal(load_dataset("fotn", canonical=False),
+                                  load_dataset("fotn", as_published=True))
+    with pytest.raises(ValueError, match="canonical and as_published must not both be True"):
+        load_dataset("fotn", canonical=True, as_published=True)
+
+
+@pytest.mark.parametrize("name", ["fotn", "fiw"])
+def test_as_published_round_trips_to_the_raw_values(name):
+    # Every kept row, read again from its raw file by the reader, equals the as-published
+    # table cell for cell: canonical scores lose nothing.
+    from scoring import read_scores, read_report
+
+    table = load_dataset(name, as_published=True)
+    m = load_methodology(name)
+    sources = {s["file"].removeprefix("raw/"): s for s in load_sources(ROOT)}
+    checked = 0
+    for source, rows in table.groupby("source"):
+        s = sources[source.split(" [sheet ")[0]]
+        if s.get("reader") == "report":
+            raw = read_report(ROOT / s["file"], on_error="flag")
+        else:
+            raw = read_scores(ROOT / s["file"], name, edition=s.get("edition"),
+                              orientation=s.get("orientation"), sheet=s.get("sheet"),
+                              on_error="flag")
+        raw = raw.set_index(["iso3", "edition"])
+        for row in rows.itertuples(index=False):
+            want = raw.loc[(row.iso3, row.edition)]
+            assert row.orientation == want["orientation"], (source, row.iso3, row.edition)
+            for key in m.keys:
+                if key in rows.columns and key in want.index:
+                    got, exp = getattr(row, key), want[key]
+                    assert (pd.isna(got) and pd.isna(exp)) or got == exp, (
+                        source, row.source_row, key, got, exp)
+            checked += 1
+    assert checked == len(table)
 
 
 def test_fiw_table():
     fiw = load_dataset("fiw")
-    assert sorted(fiw["edition"].unique()) == list(range(2006, 2025))
+    assert sorted(fiw["edition"].unique()) == list(range(2006, 2026))
     assert set(fiw["ct"]) == {"c", "t"}
     assert fiw.groupby("edition").size().min() >= 206
+    assert fiw.groupby("edition").size()[2025] == 208
     assert not fiw.duplicated(["iso3", "edition"]).any()
     nam = fiw[(fiw["iso3"] == "NAM")]  # Namibia's ISO2 "NA" must not become a missing value
-    assert len(nam) == 19 and nam["country"].eq("Namibia").all()
-    # Editions 2013-2024 come from the all-data workbook (indicators); earlier ones from the
-    # aggregate workbook (subcategories only).
+    assert len(nam) == 20 and nam["country"].eq("Namibia").all()
+    # Editions 2013-2025 come from the 2013-2025 all-data workbook (indicators); earlier ones
+    # from the aggregate workbook (subcategories only).
+    assert set(fiw.loc[fiw["edition"] >= 2013, "source"]) == {"All_data_FIW_2013-2025.xlsx"}
     assert fiw.loc[fiw["edition"] >= 2013, "A1"].notna().all()
     assert fiw.loc[fiw["edition"] < 2013, "A1"].isna().all()
     assert (fiw["pr"] == fiw[["A", "B", "C"]].sum(axis=1) - fiw["addq"]

@@ -18,6 +18,9 @@ FOTN15 = "freedom_house_2015.json"
 FOTN18 = "FINAL_DATA_FOTN2018_TOTAL_and_CATEGORY_SCORES.xlsx"
 DA2I = "DA2I_FotN_totals_2011-2019.csv"
 FIW_ALL = "All_data_FIW_2013-2024.xlsx"
+FIW_25 = "All_data_FIW_2013-2025.xlsx"
+#: Freedom House's FOTN 2019-2022 "Raw Data" sheets, by edition.
+FOTN_SHEETS = {y: f"internetfreedom_{y}.xlsx" for y in (2019, 2020, 2021, 2022)}
 FIW_AGG = "Aggregate_Category_and_Subcategory_Scores_FIW_2003-2023.xlsx"
 
 FOTN_CATEGORY_KEYS = ["total", "access", "content", "rights"]
@@ -40,7 +43,13 @@ def row_of(frame, country, edition=None):
     (FOTN15, 65, {2015}, "lower-is-freer"),
     (FOTN18, 65, {2018}, "lower-is-freer"),
     (DA2I, 532, set(range(2011, 2020)), "higher-is-freer"),
+    # Countries assessed: 65 (2019, 2020), 70 (2021, 2022).
+    (FOTN_SHEETS[2019], 65, {2019}, "higher-is-freer"),
+    (FOTN_SHEETS[2020], 65, {2020}, "higher-is-freer"),
+    (FOTN_SHEETS[2021], 70, {2021}, "higher-is-freer"),
+    (FOTN_SHEETS[2022], 70, {2022}, "higher-is-freer"),
     (FIW_ALL, 2515, set(range(2013, 2025)), "higher-is-freer"),
+    (FIW_25, 2723, set(range(2013, 2026)), "higher-is-freer"),
     (FIW_AGG, 3759, set(range(2006, 2024)), "higher-is-freer"),
 ])
 def test_real_file_shape(raw_frame, name, rows, editions, orientation):
@@ -59,7 +68,7 @@ def test_real_file_shape(raw_frame, name, rows, editions, orientation):
     assert frame.attrs["row_kind"] in {"line", "row", "record"}
 
 
-@pytest.mark.parametrize("name", [FOTN23, FOTN24])
+@pytest.mark.parametrize("name", [FOTN23, FOTN24, *FOTN_SHEETS.values()])
 def test_new_fotn_files_carry_every_question(raw_frame, name):
     frame = raw_frame(name)
     for key in FOTN_CATEGORY_KEYS + FOTN_QUESTION_KEYS:
@@ -95,6 +104,65 @@ def test_fotn_2024_xlsx_title_row_and_label_sheet(raw_frame):
     note = next(n for n in frame.attrs["notes"] if "read as higher-is-freer" in n)
     assert "100 representing the most free" in note
     assert set(frame["iso3"]) >= {"CHL", "NLD"}  # added in 2024
+
+
+# Cells read by eye in each sheet: (row, country as spelled there, A/B/C/total, A1, C8, status).
+# Every sheet has its title on row 1 ("Freedom on the Net 2019 Raw Data", "... 2021 Raw Country
+# Score Data", ...) and the header on row 2. Myanmar's 31 -> 17 in 2021 is the "14-point score
+# decline" Freedom House reported that year.
+SHEET_CELLS = {
+    2019: [(3, "Angola", (12, 30, 22, 64), 2, 2, "PF"),
+           (41, "Myanmar", (10, 16, 10, 36), 2, 1, "NF"),
+           (55, "The Gambia", (10, 23, 15, 48), 1, 2, "PF")],
+    2020: [(3, "Angola", (11, 30, 21, 62), 1, 2, "PF"),
+           (41, "Myanmar", (7, 13, 11, 31), 2, 1, "NF"),
+           (55, "The Gambia", (10, 22, 17, 49), 1, 2, "PF")],
+    2021: [(27, "Iceland", (25, 34, 37, 96), 6, 3, "F"),
+           (44, "Myanmar", (4, 7, 6, 17), 2, 1, "NF"),
+           (60, "The Gambia", (12, 22, 19, 53), 2, 3, "PF")],
+    2022: [(14, "China", (8, 2, 0, 10), 5, 0, "NF"),
+           (23, "Gambia", (12, 24, 20, 56), 2, 3, "PF"),  # sorted under G this year
+           (72, "Zimbabwe", (8, 23, 18, 49), 1, 2, "PF")],
+}
+SHEET_NAMES = {2019: "FOTN19 data", 2020: "FOTN20 data", 2021: "FOTN21 data",
+               2022: "FOTN 2022 score data"}
+
+
+@pytest.mark.parametrize("edition", sorted(FOTN_SHEETS))
+def test_fotn_2019_2022_sheets(raw_frame, edition):
+    frame = raw_frame(FOTN_SHEETS[edition])
+    assert set(frame["source"]) == {f"{FOTN_SHEETS[edition]} [sheet {SHEET_NAMES[edition]}]"}
+    assert (frame["flags"] == "").all()
+    # The edition comes from the sheet's Edition column, the scale from its statuses.
+    assert any("read as higher-is-freer" in n for n in frame.attrs["notes"])
+    for row, country, scores, a1, c8, status in SHEET_CELLS[edition]:
+        got = frame[frame["source_row"] == row].iloc[0]
+        assert got["country"] == country
+        assert [got[k] for k in ("access", "content", "rights", "total")] == list(scores)
+        assert (got["A1"], got["C8"], got["status"]) == (a1, c8, status)
+    assert frame.loc[frame["country"].str.contains("Gambia"), "iso3"].tolist() == ["GMB"]
+
+
+def test_fiw_2013_2025_release(raw_frame):
+    frame = raw_frame(FIW_25)
+    assert (frame["flags"] == "").all()
+    counts = frame.groupby("edition").size()
+    assert counts[2025] == 208 and counts[2024] == 210  # 195 countries + 13 / 15 territories
+    # Row 151: the one entity edition 2025 scores where 2024 scored Crimea (row 254) and
+    # Eastern Donbas (row 263).
+    occupied = frame[frame["source_row"] == 151].iloc[0]
+    assert (occupied["country"], occupied["iso3"], occupied["edition"], occupied["ct"]) == (
+        "Russian-Occupied Territories of Ukraine", "XOU", 2025, "t")
+    assert (occupied["pr"], occupied["cl"], occupied["total"], occupied["status"]) == (
+        -2, 1, -1, "NF")
+    ed = frame.set_index(["iso3", "edition"])
+    assert ("XCR", 2025) not in ed.index and ("XDB", 2025) not in ed.index
+    assert ed.loc[("XCR", 2024), "source_row"] == 254
+    # Row 263: Eastern Donbas 2024 as revised in this release (G3 1; the 2013-2024 release, row
+    # 55, has 2, with G, CL and total one higher).
+    xdb = ed.loc[("XDB", 2024)]
+    assert xdb["source_row"] == 263
+    assert (xdb["G3"], xdb["G"], xdb["cl"], xdb["total"]) == (1, 2, 3, 2)
 
 
 def _kazakhstan_2015_published(raw_dir):
@@ -209,6 +277,10 @@ def test_fiw_all_data(raw_frame):
     assert frame.loc[frame["edition"] <= 2017, "adda"].notna().all()
     assert frame.attrs["columns"]["addq"] == "Add Q"
     assert set(frame["status"]) == {"F", "PF", "NF"}
+    # Row 55: Eastern Donbas 2024 as first published (the 2013-2025 release revises G3 to 1).
+    xdb = row_of(frame, "Eastern Donbas", 2024)
+    assert xdb["source_row"] == 55
+    assert (xdb["G3"], xdb["G"], xdb["cl"], xdb["total"]) == (2, 3, 4, 3)
 
 
 def test_fiw_aggregate_picks_the_fiw06_23_sheet(raw_frame):

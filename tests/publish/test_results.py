@@ -62,7 +62,7 @@ def test_build_figures_compares_each_pair_once(compared_pairs, small_data, tmp_p
     build_figures(tmp_path / "set", index="fotn", from_edition=2023, to_edition=2024,
                   data=small_data, formats=("svg",), dpi=72)
     assert len(compared_pairs) == len(set(compared_pairs))
-    # FOTN editions in the bundled data up to 2024: 2011-2019, 2023, 2024 -> 10 pairs.
+    # FOTN editions in the bundled data up to 2024: every one 2011-2024 -> 13 pairs.
     assert len(compared_pairs) == len(set(small_data["edition"])) - 1
 
 
