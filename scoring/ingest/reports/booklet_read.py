@@ -24,7 +24,7 @@ from ..validation import FAILURE_COLUMNS, failure, validate
 from .booklet_solve import ROWS, Answer, CidMap, learn_cids, solve_row
 from .fotn_booklet import LAYOUTS, Layout, RawRow, legend_colours, normalise, table_rows
 from .pdf_words import Page, PdfFile
-from .read import constraints
+from .solver import Constraints
 
 __all__ = ["read_booklet", "parse_booklet", "identify", "ROW_KIND"]
 
@@ -233,7 +233,7 @@ def parse_booklet(pages: list[Page], layout: Layout, *, source: str = "<pdf>",
                           f"{', '.join(map(str, layout.pages))}; FOTN {layout.edition} assessed "
                           f"{layout.countries} countries: a row is lost or extra")
     codes = _iso3(rows, source)
-    cons = constraints(m, ROWS, (layout.edition,), orientation)
+    cons = Constraints.of(m, ROWS, (layout.edition,), orientation)
 
     def solve(row, cids):
         return solve_row(row, layout, cons, orientation, cids, source)

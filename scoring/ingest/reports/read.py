@@ -124,16 +124,9 @@ def parse_report(text: str, *, source: str = "<text>", on_error: str = "raise") 
     obs, status = layout.observations(lines, header, record)
     if not obs:
         record.fail(f"no score rows found after line {header.country_line}")
-    cons = constraints(m, layout.ROWS, header.years, header.orientation)
+    cons = Constraints.of(m, layout.ROWS, header.years, header.orientation)
     world = _choose(header, cons, obs, status, m, record)
     return build_frame(header, cons, world, obs, status, m=m, record=record, on_error=on_error)
-
-
-def constraints(m: Methodology, rows: tuple[str, ...], years: tuple[int, ...],
-                orientation: str) -> Constraints:
-    """The solver's constraints for ``rows`` of ``m`` on the scale ``orientation``."""
-    return Constraints(rows, {r: m.component(r).max for r in rows}, years,
-                       lambda total: m.status_for(total, orientation))
 
 
 def _choose(header: Header, cons: Constraints, obs: list[Observation],
@@ -148,7 +141,7 @@ def _choose(header: Header, cons: Constraints, obs: list[Observation],
     if header.assumed_orientation:
         orient = header.orientation
         other = LOWER_IS_FREER if orient == HIGHER_IS_FREER else HIGHER_IS_FREER
-        if solve(constraints(m, cons.rows, cons.years, other), obs, status)[0]:
+        if solve(Constraints.of(m, cons.rows, cons.years, other), obs, status)[0]:
             raise OrientationError(
                 f"{record.source}: no scale note; the statuses fit only the {other} bands, "
                 f"but FOTN {header.edition} was published {orient}: say which scale "

@@ -68,6 +68,13 @@ class Constraints:
     years: tuple[int, ...]
     band: Callable[[int], str]
 
+    @classmethod
+    def of(cls, m, rows: tuple[str, ...], years: tuple[int, ...],
+           orientation: str) -> Constraints:
+        """The constraints for ``rows`` of the methodology ``m`` on ``orientation``'s scale."""
+        return cls(rows, {r: m.component(r).max for r in rows}, years,
+                   lambda total: m.status_for(total, orientation))
+
 
 @dataclass
 class Solution:
