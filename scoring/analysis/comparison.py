@@ -269,15 +269,19 @@ def _derive_status(chosen: pd.DataFrame, m: Methodology, editions, notes: list[s
         return chosen, derived
     total = m.status.component
     chosen = chosen.copy()
+    said = []
     for ed in editions:
         mask = (chosen["edition"] == ed) & chosen["status"].isna() & chosen[total].notna()
         if mask.any():
             chosen.loc[mask, "status"] = [m.status_for(t) for t in chosen.loc[mask, total]]
             derived.append(ed)
+            whole = mask.sum() == (chosen["edition"] == ed).sum()
+            said.append(f"edition {ed}" if whole else
+                        f"{mask.sum()} rows of edition {ed} "
+                        f"({', '.join(sorted(chosen.loc[mask, 'iso3'].astype(str)))})")
     if derived:
-        notes.append(f"Status derived from the total for edition"
-                     f"{'s' if len(derived) > 1 else ''} {', '.join(map(str, derived))}: "
-                     "the source publishes totals only.")
+        notes.append(f"Status derived from the total for {'; '.join(said)}: the source of "
+                     "those rows gives the total only.")
     return chosen, derived
 
 

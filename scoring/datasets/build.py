@@ -35,7 +35,8 @@ __all__ = ["BuildReport", "build_datasets", "check_sources", "DISAGREEMENT_COLUM
            "REPAIR_COLUMNS"]
 
 #: Columns of repairs.csv: every OCR repair the report parser made, with its reason.
-REPAIR_COLUMNS = ["source", "field", "year", "line", "read", "inferred", "why"]
+REPAIR_COLUMNS = ["source", "field", "year", "page", "line", "country", "read", "inferred",
+                  "why"]
 
 DISAGREEMENT_COLUMNS = ["index", "edition", "iso3", "country", "column", "kept_source",
                         "kept_row", "kept_value", "other_source", "other_row", "other_value",
@@ -43,6 +44,9 @@ DISAGREEMENT_COLUMNS = ["index", "edition", "iso3", "country", "column", "kept_s
 _EXTRA = ["region", "ct"]
 #: The provenance columns that end every row of a tidy table.
 PROVENANCE = ["source", "source_kind", "source_row", "flags"]
+#: Readers of Freedom House's publications (text reports, PDF booklets): each prints its own
+#: edition and, in some layouts, the previous edition's totals.
+_PUBLICATIONS = ("report", "booklet")
 
 
 @dataclass
@@ -105,23 +109,19 @@ def build_datasets(root: Path | None = None, out: Path | str | None = None) -> B
     for entry in list_datasets(root):
         m = load_methodology(entry["index"])
         frames = []
-        for s in sorted((s for s in sources if s["index"] == entry["index"]
-                         and s.get("read", True)), key=lambda s: s["rank"]):
-            if s.get("reader", "table") == "report":
-                from ..ingest.reports import read_report
-
-                frame = read_report(root / s["file"], on_error="flag")
-                repairs.extend({"source": s["file"].removeprefix("raw/"), **r}
-                               for r in frame.attrs.get("repairs", []))
-            else:
-                frame = read_scores(root / s["file"], m, edition=s.get("edition"),
-                                    orientation=s.get("orientation"), sheet=s.get("sheet"),
-                                    on_error="flag")
+        chosen = [s for s in sources if s["index"] == entry["index"] and s.get("read", True)]
+        for order, s in enumerate(sorted(chosen, key=lambda s: s["rank"])):
+            frame, got = _read_source(root, s, m)
+            repairs.extend(got)
             frame["source"] = s["file"].removeprefix("raw/") + (
                 f" [sheet {s['sheet']}]" if s.get("sheet") else "")
             frame["source_kind"] = s["kind"]
             frame.attrs["failures"]["source"] = frame["source"].iloc[0]
-            frame["_rank"] = s["rank"]
+            frame["_rank"], frame["_order"] = s["rank"], order
+            # A publication of edition N reprints N-1 as its previous-edition column: that is
+            # Freedom House's later statement of N-1, and outranks N-1's own publication.
+            frame["_latest"] = (-frame["edition"].max() if s.get("reader") in _PUBLICATIONS
+                                else -frame["edition"])
             findings.append(frame.attrs["failures"])
             report.notes.extend(frame.attrs["notes"])
             frame.attrs = {}  # frames holding frames in attrs cannot be concatenated
@@ -143,39 +143,107 @@ def build_datasets(root: Path | None = None, out: Path | str | None = None) -> B
     return report
 
 
+def _read_source(root: Path, s: dict, m) -> tuple[pd.DataFrame, list[dict]]:
+    """One raw source as a flagged score frame, and the repairs its reader made."""
+    source = s["file"].removeprefix("raw/")
+    if s.get("reader") == "report":
+        from ..ingest.reports import read_report
+
+        frame = read_report(root / s["file"], on_error="flag")
+    elif s.get("reader") == "booklet":
+        from ..ingest.reports import read_booklet
+
+        frame = read_booklet(root / s["file"], on_error="flag")
+    else:
+        return read_scores(root / s["file"], m, edition=s.get("edition"),
+                           orientation=s.get("orientation"), sheet=s.get("sheet"),
+                           on_error="flag"), []
+    return frame, [{"source": source, **r} for r in frame.attrs.get("repairs", [])]
+
+
 def _is_installed_copy(root: Path) -> bool:
     bundled = installed_copy()
     return bundled is not None and bundled.exists() and root.resolve() == bundled.resolve()
 
 
 def _merge(frames: list[pd.DataFrame], m) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per (iso3, edition) from the best-ranked source; differences from the others."""
+    """One row per (iso3, edition), chosen by :func:`_choose`; differences from the others."""
     keys = [c.key for c in m.components]
     all_rows = pd.concat(frames, ignore_index=True)
-    all_rows = all_rows.sort_values(["_rank", "source_row"], kind="stable")
+    all_rows = all_rows.sort_values(["_rank", "_latest", "_order", "source_row"],
+                                    kind="stable", ignore_index=True)
     # Rows with no known entity cannot be merged; they stay in findings.csv.
     all_rows = all_rows[all_rows["iso3"].notna() & all_rows["edition"].notna()]
-    kept = all_rows.drop_duplicates(["iso3", "edition"], keep="first")
     canon = to_canonical(all_rows, m)
+    scored = [k for k in keys + ["status"] if k in canon.columns]
+    kept = _choose(canon, scored)
     diffs = []
-    kept_canon = canon.loc[kept.index].set_index(["iso3", "edition"])
-    others = canon.drop(index=kept.index)
-    for idx, row in others.iterrows():
+    kept_canon = canon.loc[kept].set_index(["iso3", "edition"])
+    others = canon.drop(index=kept)
+    for _, row in others.iterrows():
         best = kept_canon.loc[(row["iso3"], row["edition"])]
+        differs = []
         for col in keys + ["status"] + _EXTRA:
             if col not in row.index or col not in best.index:
                 continue
             a, b = best[col], row[col]
             if _missing(a) or _missing(b) or a == b:
                 continue
-            diffs.append(dict(index=m.key, edition=int(row["edition"]), iso3=row["iso3"],
-                              country=best["country"], column=col,
-                              kept_source=best["source"], kept_row=int(best["source_row"]),
-                              kept_value=_fmt(a), other_source=row["source"],
-                              other_row=int(row["source_row"]), other_value=_fmt(b),
-                              kind="value differs" + (" (canonical scale)" if col in keys
-                                                      else "")))
-    # Coverage: an edition two sources both cover, with rows in only one of them.
+            differs.append((col, _fmt(a), _fmt(b), "value differs" + (
+                " (canonical scale)" if col in keys else "")))
+        if any(col in scored for col, *_ in differs):
+            # The row disagrees with the kept one: what it alone gives is not kept either.
+            differs += [(col, "absent", _fmt(row[col]), "not kept: its row disagrees with "
+                         "the kept row") for col in scored
+                        if _missing(best[col]) and not _missing(row[col])]
+        diffs += [dict(index=m.key, edition=int(row["edition"]), iso3=row["iso3"],
+                       country=best["country"], column=col, kept_source=best["source"],
+                       kept_row=int(best["source_row"]), kept_value=a,
+                       other_source=row["source"], other_row=int(row["source_row"]),
+                       other_value=b, kind=kind) for col, a, b, kind in differs]
+    diffs += _coverage(all_rows, m)
+    # The table holds the kept rows on the canonical scale; published_orientation says how
+    # each was published, so the published value stays recoverable exactly.
+    table = canon.loc[kept].drop(columns=["_rank", "_order", "_latest"])
+    table = table.sort_values(["edition", "iso3"], kind="stable")
+    present = [k for k in keys if k in table.columns and table[k].notna().any()]
+    extra = [c for c in _EXTRA if c in table.columns]
+    table = table[ID_COLUMNS + ["published_orientation"] + extra + present + PROVENANCE].copy()
+    for k in present:
+        table[k] = table[k].round().astype("Int64") if _integral(table[k]) else table[k]
+    diffs = pd.DataFrame(diffs, columns=DISAGREEMENT_COLUMNS)
+    for c in ("kept_row", "other_row"):  # a missing row is blank, not a float column
+        diffs[c] = diffs[c].astype("Int64")
+    return table.reset_index(drop=True), diffs
+
+
+def _choose(canon: pd.DataFrame, scored: list[str]) -> list:
+    """The row kept for each (iso3, edition): index labels of ``canon``.
+
+    ``canon`` is sorted most authoritative first (rank; within a rank, the latest publication;
+    then the order of sources.toml). The most authoritative row states the cell; among the rows
+    that agree with it on every score both give, the one that gives the most scores is kept
+    (the first of equals). So a booklet's row with its categories is kept where the next
+    booklet's reprint of its total agrees, and the reprint alone where Freedom House revised
+    the total (the categories it printed before no longer sum to it).
+    """
+    values = canon[scored].to_numpy(dtype=object)
+    have = ~pd.isna(canon[scored]).to_numpy()
+    kept = []
+    for positions in canon.groupby(["iso3", "edition"], sort=False).indices.values():
+        first = positions[0]
+        best, best_n = first, have[first].sum()
+        for p in positions[1:]:
+            both = have[first] & have[p]
+            if (values[first][both] == values[p][both]).all() and have[p].sum() > best_n:
+                best, best_n = p, have[p].sum()
+        kept.append(canon.index[best])
+    return kept
+
+
+def _coverage(all_rows: pd.DataFrame, m) -> list[dict]:
+    """An edition two sources both cover, with rows in only one of them."""
+    diffs = []
     for ed, group in all_rows.groupby("edition"):
         by_source = {s: set(g["iso3"]) for s, g in group.groupby("source")}
         if len(by_source) < 2:
@@ -192,16 +260,7 @@ def _merge(frames: list[pd.DataFrame], m) -> tuple[pd.DataFrame, pd.DataFrame]:
                                   other_source=other["source"],
                                   other_row=int(other["source_row"]), other_value="present",
                                   kind="row missing from a source that covers the edition"))
-    # The table holds the kept rows on the canonical scale; published_orientation says how
-    # each was published, so the published value stays recoverable exactly.
-    table = canon.loc[kept.index].drop(columns=["_rank"])
-    table = table.sort_values(["edition", "iso3"], kind="stable")
-    present = [k for k in keys if k in table.columns and table[k].notna().any()]
-    extra = [c for c in _EXTRA if c in table.columns]
-    table = table[ID_COLUMNS + ["published_orientation"] + extra + present + PROVENANCE].copy()
-    for k in present:
-        table[k] = table[k].round().astype("Int64") if _integral(table[k]) else table[k]
-    return table.reset_index(drop=True), pd.DataFrame(diffs, columns=DISAGREEMENT_COLUMNS)
+    return diffs
 
 
 def _missing(v) -> bool:

@@ -153,16 +153,17 @@ def _published(frame: pd.DataFrame, v: _Rows, present) -> dict[str, np.ndarray] 
     """Which components each row's source published; None when every source has them all.
 
     A read file says (attrs "present"); a merged table (load_dataset) holds rows from sources
-    with different columns, and a component no row of a source has a value for was not
-    published by that source.
+    with different columns, and a component no row of a source has a value for, in that
+    edition, was not published by that source for it (a booklet prints categories for its own
+    edition and only totals for the previous one).
     """
     rows = v.rows
     if "present" in frame.attrs or "source" not in rows.columns:
         return None
-    published = rows.groupby("source")[[c.key for c in present]].agg(
-        lambda s: s.notna().any())
-    return {c.key: rows["source"].map(published[c.key]).fillna(False).to_numpy(
-        dtype=bool) for c in present}
+    keys = [c.key for c in present]
+    by = ["source", "edition"] if "edition" in rows.columns else ["source"]
+    published = rows[keys].notna().groupby([rows[b] for b in by], dropna=False).transform("any")
+    return {k: published[k].to_numpy(dtype=bool) for k in keys}
 
 
 def _check_editions(v: _Rows, m: Methodology) -> None:

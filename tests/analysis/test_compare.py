@@ -90,12 +90,17 @@ def test_kazakhstan_2014_from_the_report(fotn):
 
 
 def test_totals_only_editions_derive_status_and_say_so(fotn):
-    r = compare(fotn, index="fotn", from_edition=2011, to_edition=2012)
-    assert r.summary["status_derived"] == [2011, 2012]
+    # FOTN 2017 is bundled as DA2I's totals only: status follows from the total's band.
+    r = compare(fotn, index="fotn", from_edition=2016, to_edition=2017)
+    assert r.summary["status_derived"] == [2017]
     assert r.rows["delta_access"].isna().all()
-    assert any("totals only" in n for n in r.notes)
+    assert any("gives the total only" in n for n in r.notes)
     assert any("category changes are blank" in n for n in r.notes)
-    assert r.summary["n"] == 37  # 37 countries in 2011, all assessed again in 2012
+    assert r.summary["n"] == 65
+    # 2011 and 2012 come from the booklets, with categories and status as printed.
+    early = compare(fotn, index="fotn", from_edition=2011, to_edition=2012)
+    assert early.summary["status_derived"] == [] and early.rows["delta_access"].notna().all()
+    assert early.summary["n"] == 37  # 37 countries in 2011, all assessed again in 2012
 
 
 def test_flagged_rows_are_compared_as_published_and_named(fotn):
@@ -105,11 +110,11 @@ def test_flagged_rows_are_compared_as_published_and_named(fotn):
 
 
 def test_to_dict_is_json_ready(fotn):
-    d = compare(fotn, index="fotn", from_edition=2011, to_edition=2024).to_dict()
+    d = compare(fotn, index="fotn", from_edition=2017, to_edition=2024).to_dict()
     assert {"n", "declined", "improved", "unchanged"} <= set(d["summary"])
     row = d["rows"][0]
     assert {"iso3", "country", "delta", "delta_access", "delta_content", "delta_rights"} <= set(row)
-    assert row["delta_access"] is None  # 2011 has totals only: null, not NaN
+    assert row["delta_access"] is None  # 2017 has totals only: null, not NaN
     assert all(not (isinstance(v, float) and math.isnan(v)) for r in d["rows"] for v in r.values())
 
 
@@ -142,14 +147,16 @@ def test_user_file_on_the_old_scale(tmp_path, fotn):
 
 
 def test_third_party_rows_are_credited(fotn):
-    # FOTN 2016 and 2017 totals are the DA2I series (source_kind third-party): the comparison
-    # says so, so that whoever shows it can credit DA2I; 2023 -> 2024 is Freedom House's own.
+    # FOTN 2017 totals are the DA2I series (source_kind third-party): the comparison says so,
+    # so that whoever shows it can credit DA2I; 2023 -> 2024 is Freedom House's own.
     r = compare(fotn, index="fotn", from_edition=2016, to_edition=2017)
-    assert r.summary["third_party"] == [2016, 2017]
+    assert r.summary["third_party"] == [2017]
     note = next(n for n in r.notes if n.startswith("Third-party data"))
-    assert "130 rows of editions 2016, 2017" in note and "DA2I_FotN_totals_2011-2019.csv" in note
+    assert "65 rows of edition 2017" in note and "DA2I_FotN_totals_2011-2019.csv" in note
     mixed = compare(fotn, index="fotn", from_edition=2017, to_edition=2018)
     assert mixed.summary["third_party"] == [2017]
+    assert compare(fotn, index="fotn", from_edition=2015, to_edition=2016).summary[
+        "third_party"] == []
     own = compare(fotn, index="fotn", from_edition=2023, to_edition=2024)
     assert own.summary["third_party"] == []
     assert not any(n.startswith("Third-party") for n in own.notes)

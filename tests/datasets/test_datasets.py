@@ -68,14 +68,46 @@ def test_sources_agree_where_they_overlap(rebuilt):
     _, report = rebuilt
     d = report.disagreements
     fotn = d[d["index"] == "fotn"]
-    # No FOTN value differs between overlapping sources (DA2I's 2015, 2018 and 2019 totals
-    # against Freedom House's files; Kazakhstan 2015 in the report and the 2015 file) ...
-    assert not fotn["kind"].str.startswith("value differs").any()
-    # ... but DA2I's 2018 rows lack two countries the Freedom House sheet has.
+    # Every FOTN value two sources give differently, on the canonical scale (higher = freer).
+    # Booklets 2011-2013 print Australia 18/18/18 and the United Kingdom 25/25/24; the 2014
+    # booklet reprints 2013 as 17 and 23, and DA2I follows these revisions back to 2011 (and
+    # by one more point in 2012). Saudi Arabia 2014: 73 in the booklet, 72 in DA2I.
+    differs = fotn[fotn["kind"] == "value differs (canonical scale)"]
+    b = "internetfreedom_{}.pdf".format
+    da2i = "DA2I_FotN_totals_2011-2019.csv"
+    assert {(r.edition, r.iso3, r.kept_source, r.kept_value, r.other_source, r.other_value)
+            for r in differs.itertuples()} == {
+        (2011, "AUS", b(2011), "82", da2i, "83"), (2011, "GBR", b(2011), "75", da2i, "76"),
+        (2012, "AUS", b(2012), "82", da2i, "84"), (2012, "GBR", b(2012), "75", da2i, "77"),
+        (2013, "AUS", b(2014), "83", b(2013), "82"), (2013, "GBR", b(2014), "77", b(2013), "76"),
+        (2014, "SAU", b(2014), "27", da2i, "28")}
+    assert set(differs["column"]) == {"total"}
+    # The 2014 booklet's reprint is Freedom House's later statement of 2013 and is kept; the
+    # categories and status the 2013 booklet printed no longer sum to it and are listed, not
+    # kept.
+    dropped = fotn[fotn["kind"].str.startswith("not kept")]
+    assert {(r.iso3, r.column, r.other_value) for r in dropped.itertuples()} == {
+        ("AUS", "access", "23"), ("AUS", "content", "30"), ("AUS", "rights", "29"),
+        ("AUS", "status", "F"), ("GBR", "access", "23"), ("GBR", "content", "29"),
+        ("GBR", "rights", "24"), ("GBR", "status", "F")}
+    assert set(dropped["edition"]) == {2013}
+    # DA2I's 2018 rows lack two countries the Freedom House sheet has.
     missing = fotn[fotn["kind"].str.startswith("row missing")]
     assert set(zip(missing["edition"], missing["iso3"])) == {(2018, "AGO"), (2018, "ARG")}
     # FIW 2006-2023 agrees in all three workbooks; see the next test for 2024.
     assert set(d.loc[d["index"] == "fiw", "edition"]) == {2024}
+
+
+def test_a_booklet_row_is_kept_when_the_next_booklet_agrees(rebuilt):
+    # Where the 2014 booklet's reprint of a 2013 total agrees with the 2013 booklet, the 2013
+    # booklet's row (with its categories and status) is kept; where it does not, the reprint.
+    fotn = load_dataset("fotn", as_published=True)
+    rows = fotn[fotn["edition"] == 2013].set_index("iso3")
+    assert (rows.loc["AUS", "total"], rows.loc["AUS", "source"]) == (17, "internetfreedom_2014.pdf")
+    assert pd.isna(rows.loc["AUS", "access"]) and pd.isna(rows.loc["AUS", "status"])
+    chn = rows.loc["CHN"]
+    assert chn["source"] == "internetfreedom_2013.pdf" and chn["source_row"] // 1000 in (18, 19, 20)
+    assert (chn["access"] + chn["content"] + chn["rights"] == chn["total"]) and chn["status"] == "NF"
 
 
 def test_every_cell_the_two_fiw_releases_disagree_on(rebuilt):
@@ -113,9 +145,12 @@ def test_fotn_panel_per_edition():
         "internetfreedom_2019.xlsx", "internetfreedom_2020.xlsx", "internetfreedom_2021.xlsx",
         "internetfreedom_2022.xlsx", "FOTN_2023_Country_Score_Data.csv",
         "FOTN24_Country_Score_Data.xlsx"}
-    # Categories 2015 and 2018-2024 (and Kazakhstan 2014); totals only in the other editions.
-    with_categories = set(fotn.loc[fotn["access"].notna(), "edition"])
-    assert with_categories == {2014, 2015, 2018, 2019, 2020, 2021, 2022, 2023, 2024}
+    # Categories and status in every edition but 2017 (totals only, from DA2I), and but the
+    # two 2013 totals Freedom House revised (previous test).
+    with_categories = fotn.loc[fotn["access"].notna()].groupby("edition").size().to_dict()
+    assert set(with_categories) == set(range(2011, 2025)) - {2017}
+    assert {ed: n for ed, n in with_categories.items() if n != counts[ed]} == {2013: 58}
+    assert fotn.loc[fotn["edition"] != 2017, "status"].notna().sum() == len(fotn) - 65 - 2
 
 
 def test_gambia_in_every_edition_it_was_assessed():
@@ -129,13 +164,17 @@ def test_gambia_in_every_edition_it_was_assessed():
 
 
 def test_third_party_rows_say_so():
-    # The DA2I series supplies the totals of 2011-2014, 2016 and 2017 (all but Kazakhstan 2014,
-    # read from the country report); outputs credit it by this column.
+    # The DA2I series supplies the totals of 2017 only; every other edition comes from Freedom
+    # House's sheets, booklets and country report, or the 2015 transcription. Outputs credit
+    # DA2I by this column.
     fotn = load_dataset("fotn")
     da2i = fotn[fotn["source_kind"] == "third-party"]
     assert set(da2i["source"]) == {"DA2I_FotN_totals_2011-2019.csv"}
-    assert sorted(set(da2i["edition"])) == [2011, 2012, 2013, 2014, 2016, 2017]
-    assert len(da2i) == 37 + 47 + 60 + 64 + 65 + 65
+    assert set(da2i["edition"]) == {2017} and len(da2i) == 65
+    booklets = fotn[fotn["source"].str.endswith(".pdf")]
+    assert (booklets["source_kind"] == "fh-publication").all()
+    assert booklets.groupby("edition").size().to_dict() == {2011: 37, 2012: 47, 2013: 60,
+                                                            2014: 64, 2016: 65}
     assert set(fotn["source_kind"]) == {"fh-sheet", "fh-publication", "transcription",
                                         "third-party"}
     assert set(load_dataset("fiw")["source_kind"]) == {"fh-sheet"}
@@ -151,8 +190,13 @@ def test_kazakhstan_2014_comes_from_the_report_with_provenance(rebuilt):
     assert row["source"] == "FOTN2015_Kazakhstan.txt" and row["source_row"] == 7
     _, report = rebuilt
     repairs = report.repairs
-    assert set(repairs["line"]) == {9, 10, 13}  # the OCR ghosts it had to decide about
-    assert (repairs["source"] == "FOTN2015_Kazakhstan.txt").all()
+    report_repairs = repairs[repairs["source"] == "FOTN2015_Kazakhstan.txt"]
+    assert set(report_repairs["line"]) == {9, 10, 13}  # the OCR ghosts it had to decide about
+    # The other repairs are the 2016 booklet's: a status read from its dot's colour per row,
+    # and each digit read from a glyph code, with page and line.
+    others = repairs[repairs["source"] != "FOTN2015_Kazakhstan.txt"]
+    assert set(others["source"]) == {"internetfreedom_2016.pdf"}
+    assert (others["field"] == "status").sum() == 65 and others["page"].notna().all()
 
 
 def test_golden_rows_as_published():
@@ -182,7 +226,7 @@ def test_one_scale_by_default():
         assert scales == {"higher-is-freer"}, name
     published = load_dataset("fotn")["published_orientation"]
     eds = load_dataset("fotn").loc[published == "lower-is-freer", "edition"]
-    assert set(eds) == {2014, 2015, 2018}  # 2014: Kazakhstan only, from the country report
+    assert set(eds) == set(range(2011, 2019)) - {2017}  # 2017: DA2I, converted by DA2I
 
 
 def test_canonical_keyword_still_accepted():
@@ -198,7 +242,7 @@ def test_canonical_keyword_still_accepted():
 def test_as_published_round_trips_to_the_raw_values(name):
     # Every kept row, read again from its raw file by the reader, equals the as-published
     # table cell for cell: canonical scores lose nothing.
-    from scoring import read_scores, read_report
+    from scoring import read_booklet, read_scores, read_report
 
     table = load_dataset(name, as_published=True)
     m = load_methodology(name)
@@ -208,6 +252,8 @@ def test_as_published_round_trips_to_the_raw_values(name):
         s = sources[source.split(" [sheet ")[0]]
         if s.get("reader") == "report":
             raw = read_report(ROOT / s["file"], on_error="flag")
+        elif s.get("reader") == "booklet":
+            raw = read_booklet(ROOT / s["file"], on_error="flag")
         else:
             raw = read_scores(ROOT / s["file"], name, edition=s.get("edition"),
                               orientation=s.get("orientation"), sheet=s.get("sheet"),

@@ -58,7 +58,8 @@ def test_change_bars(result, robust):
 
 
 def test_change_bars_totals_only_say_so():
-    r = compare(index="fotn", from_edition=2011, to_edition=2012)
+    # FOTN 2017 is bundled as totals only (DA2I).
+    r = compare(index="fotn", from_edition=2016, to_edition=2017)
     with publication_style():
         ax = change_bars(r.rows)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]

@@ -306,7 +306,7 @@ def table_rows(page: Page, layout: Layout, source: str, notes: list[str]) -> lis
     for (ln, _, cells), parts in zip(rows, names):
         parts = sorted(parts, key=lambda p: p[0])
         text = unicodedata.normalize("NFKC", " ".join(_join(ws) for _, _, ws in parts))
-        text = text.strip()
+        text = " ".join(text.split())  # a name wrapped or set in two word boxes
         where = f"{source}: page {page.no}, line {ln.no} ({text or 'no name'})"
         if not text:
             raise ReportError(f"{where}: a row of numbers with no country name")
