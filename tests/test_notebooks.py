@@ -20,7 +20,7 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 EXPECTED = (
     "01_fotn_2024_what_changed.ipynb",
     "02_fotn_2011_2024_scale_inversion.ipynb",
-    "03_fiw_2006_2024.ipynb",
+    "03_fiw_2006_2025.ipynb",
     "04_publication_figures.ipynb",
 )
 

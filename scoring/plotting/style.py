@@ -7,6 +7,7 @@ greyscale (their luminances differ by at least 0.2).
 
 from __future__ import annotations
 
+import textwrap
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -96,7 +97,11 @@ def add_source(fig, text: str, *, fontsize: float = 6) -> None:
     It is the figure's ``supxlabel``, so constrained layout keeps room for it inside the
     figure and the saved file has exactly the figure's width (3.5 or 7.2 in).
     """
-    fig.supxlabel(text, x=0.005, ha="left", fontsize=fontsize, color="#444444")
+    # Wrapped to the figure's width (DejaVu Sans averages about 0.55 em per character), so a
+    # long credit never runs off a single-column figure.
+    chars = max(20, int(fig.get_figwidth() * 72 / (fontsize * 0.55)) - 2)
+    fig.supxlabel("\n".join(textwrap.wrap(text, chars)), x=0.005, ha="left",
+                  fontsize=fontsize, color="#444444")
 
 
 def luminance(color: str) -> float:

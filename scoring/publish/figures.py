@@ -205,6 +205,7 @@ def _write(out: Path, results: FigureResults, formats, dpi, command) -> dict:
     manifest = {"index": results.index, "from": results.from_edition,
                 "to": results.to_edition, "formats": list(formats), "dpi": dpi,
                 "command": command, "error_model": dict(results.error_model),
-                "versions": _versions(), "figures": entries}
+                "credits": list(results.credits), "versions": _versions(),
+                "figures": entries}
     write_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return manifest

@@ -15,6 +15,8 @@ from .results import FigureResults
 
 __all__ = ["Figure", "draw_figures", "FIGURE_NAMES"]
 
+#: The figures of the pair compared; the others show the history up to its later edition.
+_PAIR_FIGURES = ("change_bars", "dumbbell", "forest", "transitions")
 FIGURE_NAMES = ("change_bars", "dumbbell", "forest", "transitions", "volcano",
                 "trajectories", "change_heatmap", "global_counts")
 
@@ -45,9 +47,13 @@ class _Context:
         a, b = r.from_edition, r.to_edition
         self.a, self.b, self.first = a, b, r.first_edition
         pair = f"{self.m.name} {a}\u2013{b}" if a < b else f"{self.m.name} {b}\u2013{a}"
-        self.source = f"Source: Freedom House, {pair}; analysis: scoring"
-        self.hist_source = (f"Source: Freedom House, {self.m.name} {self.first}\u2013{b}; "
-                            "analysis: scoring")
+        # Rows that are not Freedom House's own are credited in the source line and alt text.
+        self.pair_credits = [dict(x, editions=[e for e in x["editions"] if e in (a, b)])
+                             for x in r.credits if set(x["editions"]) & {a, b}]
+        self.hist_credits = list(r.credits)
+        self.source = _source_line(pair, self.pair_credits)
+        self.hist_source = _source_line(f"{self.m.name} {self.first}\u2013{b}",
+                                        self.hist_credits)
         self.bands = ([(str(x.value), x.low, x.high) for x in self.m.status.bands]
                       if self.m.status.rule == "bands" else None)
         model = r.error_model
@@ -67,6 +73,29 @@ class _Context:
         ax.set_title(title, loc="left", pad=pad)
         add_source(ax.figure, src)
         return ax.figure
+
+
+def _editions(eds) -> str:
+    eds = [str(e) for e in eds]
+    return eds[0] if len(eds) == 1 else ", ".join(eds[:-1]) + " and " + eds[-1]
+
+
+def _source_line(span: str, credits: list[dict]) -> str:
+    """"Source: Freedom House, FOTN 2011-2024 (2017 via DA2I); analysis: scoring"."""
+    via = "; ".join(f"{_editions(x['editions'])} "
+                    f"{'via' if x['kind'] == 'third-party' else 'from'} {x['credit']}"
+                    for x in credits)
+    return f"Source: Freedom House, {span}{f' ({via})' if via else ''}; analysis: scoring"
+
+
+def credit_sentence(credits: list[dict]) -> str:
+    """The alt text's sentence on rows that are not Freedom House's own ('' when none)."""
+    said = [f"the scores of {_editions(x['editions'])} come from "
+            + (f"a third party's compilation of Freedom House's scores ({x['credit']})"
+               if x["kind"] == "third-party" else f"a {x['credit']}, not from Freedom House")
+            for x in credits]
+    text = "; ".join(said)
+    return f" {text[0].upper()}{text[1:]}." if said else ""
 
 
 def _change_bars(c: _Context) -> Figure:
@@ -196,7 +225,8 @@ def _global_counts(c: _Context) -> Figure:
            f"axis) and improved (above) between successive editions {c.first}\u2013{c.b}. "
            f"Declines outnumbered improvements in each of the last "
            f"{_count(run['run'], 'pair')} of editions"
-           f"{'; the run may be longer' if run['at_least'] else ''} ({run['stopped_by']}).")
+           + (f": {run['stopped_by']}." if run["at_least"] else
+              f"; before them, {run['stopped_by'].replace(' -> ', ' to ')}."))
     return Figure("global_counts", c.finish(ax, title, c.hist_source), counts, alt, title)
 
 
@@ -208,4 +238,8 @@ def draw_figures(results: FigureResults) -> list[Figure]:
     """Every figure of the set, in :data:`FIGURE_NAMES` order, drawn from ``results`` (call
     inside :func:`scoring.plotting.publication_style` for the publication look)."""
     context = _Context(results)
-    return [layout(context) for layout in _LAYOUTS]
+    figures = [layout(context) for layout in _LAYOUTS]
+    for f in figures:
+        credits = context.pair_credits if f.name in _PAIR_FIGURES else context.hist_credits
+        f.alt += credit_sentence(credits)
+    return figures

@@ -21,7 +21,8 @@ from ..analysis.robustness import rescoring_robustness
 from ..analysis.series import long_series, series_trends
 from ..analysis.yearly import changes_table, decline_run, yearly_counts
 from ..datasets.panel import as_panel
-from ..errors import ScoringError
+from ..datasets.registry import load_sources
+from ..errors import DatasetError, ScoringError
 from ..methodology import Methodology, load_methodology
 
 __all__ = ["FigureResults", "figure_results", "DATA_FILES"]
@@ -61,6 +62,10 @@ class FigureResults:
         :func:`scoring.yearly_counts` of the same editions.
     error_model : dict
         ``p``, ``alpha``, ``interval`` and ``method`` of the re-scoring model.
+    credits : list of dict
+        Rows of the history that are not Freedom House's own statement of its scores, to be
+        credited wherever they are shown: one entry per source, ``kind`` ("third-party" or
+        "user-file"), ``source`` (its file), ``credit`` (the name to print) and ``editions``.
     """
 
     index: str
@@ -74,6 +79,7 @@ class FigureResults:
     changes: pd.DataFrame
     counts: pd.DataFrame
     error_model: dict = field(default_factory=dict)
+    credits: list = field(default_factory=list)
 
     @property
     def methodology(self) -> Methodology:
@@ -120,7 +126,8 @@ class FigureResults:
         tables["transitions"] = tables["transitions"].set_index("status_from")
         tables["transitions"].columns.name = "status_to"
         tables["robustness"].attrs["model"] = dict(model)
-        return cls(index, a, b, error_model=model, **tables)
+        return cls(index, a, b, error_model=model,
+                   credits=list(manifest.get("credits", [])), **tables)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -181,4 +188,27 @@ def figure_results(
         trends=series_trends(series), changes=changes_table(list(robust_pairs.values())),
         counts=yearly_counts(list(pairs.values())),
         error_model={"p": error_p, "alpha": alpha, "interval": robust.attrs["model"]["interval"],
-                     "method": "exact"})
+                     "method": "exact"},
+        credits=_credits(history.scores))
+
+
+def _credits(scores: pd.DataFrame) -> list[dict]:
+    """Who to credit besides Freedom House: each third-party series and user file in ``scores``
+    with the editions it supplies (the name from ``credit`` in sources.toml, else the file)."""
+    if "source_kind" not in scores.columns:
+        return []
+    theirs = scores[scores["source_kind"].isin(["third-party", "user-file"])]
+    if theirs.empty:
+        return []
+    try:
+        names = {s["file"].removeprefix("raw/"): s["credit"] for s in load_sources()
+                 if "credit" in s}
+    except DatasetError:  # no bundled datasets folder: credit by file name
+        names = {}
+    out = []
+    for (kind, source), rows in theirs.groupby(["source_kind", "source"], sort=True):
+        out.append({"kind": kind, "source": source,
+                    "credit": names.get(source, source) if kind == "third-party"
+                    else f"user file {source}",
+                    "editions": sorted(int(e) for e in rows["edition"].unique())})
+    return out

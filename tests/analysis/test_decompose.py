@@ -188,3 +188,45 @@ def test_largest_changes_bad_window(fotn):
         largest_changes(fotn[fotn["edition"] != 2022], index="fotn", edition=2023, years=1)
     with pytest.raises(ValueError, match="years must be a positive whole number"):
         largest_changes(fotn, index="fotn", edition=2024, years=0)
+
+
+# -- question-level change 2019-2024, recounted from Freedom House's sheets ------------------
+RAW_SHEETS = {2019: "internetfreedom_2019.xlsx", 2020: "internetfreedom_2020.xlsx",
+              2021: "internetfreedom_2021.xlsx", 2022: "internetfreedom_2022.xlsx",
+              2023: "FOTN_2023_Country_Score_Data.csv", 2024: "FOTN24_Country_Score_Data.xlsx"}
+QUESTIONS = [f"A{i}" for i in range(1, 6)] + [f"B{i}" for i in range(1, 9)] + [
+    f"C{i}" for i in range(1, 9)]
+
+
+@pytest.fixture(scope="module")
+def raw_questions():
+    """Every edition's question scores read straight from its raw file with pandas (header on
+    the sheet's second row, on the CSV's first), not through the package's readers."""
+    from scoring import to_iso3
+    from scoring.datasets.registry import datasets_dir
+
+    out = {}
+    for ed, name in RAW_SHEETS.items():
+        path = datasets_dir() / "raw" / name
+        frame = (pd.read_csv(path) if name.endswith(".csv")
+                 else pd.read_excel(path, sheet_name=0, header=1))
+        frame = frame[frame["A1"].notna()]
+        frame.index = [to_iso3(str(c).strip()) for c in frame["Country"]]
+        out[ed] = frame[QUESTIONS].astype(int)
+    return out
+
+
+@pytest.mark.parametrize("a,b", list(zip(range(2019, 2024), range(2020, 2025))) + [(2019, 2024)])
+def test_question_changes_recount_from_the_raw_sheets(fotn, raw_questions, a, b):
+    q = compare(fotn, index="fotn", from_edition=a, to_edition=b).questions
+    before, after = raw_questions[a], raw_questions[b]
+    both = before.index.intersection(after.index)
+    want = (after.loc[both] - before.loc[both]).stack()
+    got = q.set_index(["iso3", "question"])["delta"]
+    assert len(got) == len(both) * 21 and set(got.index) == set(want.index)
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index().astype(float),
+                                   check_names=False, check_index_type=False)
+    # Every question change adds up to the change of its country's total.
+    rows = compare(fotn, index="fotn", from_edition=a, to_edition=b).rows.set_index("iso3")
+    net = want.groupby(level=0).sum()
+    assert (net.to_numpy() == rows.loc[net.index, "delta"].to_numpy()).all()

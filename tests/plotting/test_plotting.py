@@ -143,3 +143,25 @@ def test_print_conventions():
     assert short_name("United Arab Emirates") == "UAE"
     assert short_name("Kazakhstan") == "Kazakhstan"
     assert len(short_name("A very long country name indeed")) == 14
+
+
+@pytest.mark.parametrize("width", [3.5, 7.2])
+def test_a_long_source_line_stays_inside_the_figure(width):
+    # A credit makes the history figures' source line longer than a single column is wide:
+    # it wraps, and no line runs past the figure's right edge.
+    from scoring.plotting.style import add_source
+
+    text = ("Source: Freedom House, Freedom on the Net 2011\u20132024 (2017 via DA2I; 2024 from "
+            "user file my_own_scores_2024.csv); analysis: scoring")
+    with publication_style():
+        fig = plt.figure(figsize=(width, 2), layout="constrained")
+        fig.add_subplot().plot([0, 1])
+        add_source(fig, text)
+        fig.canvas.draw()
+        label = next(t for t in fig.findobj(matplotlib.text.Text)
+                     if t.get_text() == fig.get_supxlabel())
+        box = label.get_window_extent()
+        assert box.x1 <= fig.bbox.x1 and box.x0 >= 0
+        assert label.get_text().replace("\n", " ") == text
+        assert ("\n" in label.get_text()) == (width < 7)
+        plt.close(fig)

@@ -180,3 +180,49 @@ def test_significance_compares_once(compared_pairs):
                                        "--draws", "200", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert compared_pairs == [(2023, 2024)]
+
+
+def test_rows_not_freedom_houses_own_are_credited(small_data, tmp_path):
+    # FOTN 2017 is bundled from the DA2I series (source_kind third-party): every figure that
+    # shows it names DA2I in its source line and alt text; a pair without it does not.
+    from scoring.publish.layout import draw_figures
+
+    def sources(results):
+        import matplotlib.pyplot as plt
+
+        figures = draw_figures(results)
+        out = {f.name: (f.fig.get_supxlabel().replace("\n", " "), f.alt) for f in figures}
+        for f in figures:
+            plt.close(f.fig)
+        return out
+
+    recent = figure_results(small_data, index="fotn", from_edition=2023, to_edition=2024)
+    assert recent.credits == [{"kind": "third-party", "source": "DA2I_FotN_totals_2011-2019.csv",
+                               "credit": "DA2I", "editions": [2017]}]
+    got = sources(recent)
+    sentence = "The scores of 2017 come from a third party's compilation of Freedom House's "
+    for name in ("change_bars", "dumbbell", "forest", "transitions"):  # the pair 2023-2024
+        line, alt = got[name]
+        assert line == "Source: Freedom House, Freedom on the Net 2023\u20132024; analysis: scoring"
+        assert sentence not in alt
+    for name in ("volcano", "trajectories", "change_heatmap", "global_counts"):  # 2011-2024
+        line, alt = got[name]
+        assert line == ("Source: Freedom House, Freedom on the Net 2011\u20132024 (2017 via DA2I); "
+                        "analysis: scoring")
+        assert alt.endswith(sentence + "scores (DA2I).")
+    early = sources(figure_results(small_data, index="fotn", from_edition=2016,
+                                   to_edition=2017))
+    assert "(2017 via DA2I)" in early["dumbbell"][0]
+    # A user's file is named as such, never credited to Freedom House alone.
+    mine = small_data.copy()
+    mine.loc[mine["edition"] == 2024, ["source", "source_kind"]] = ["mine.csv", "user-file"]
+    line, alt = sources(figure_results(mine, index="fotn", from_edition=2023,
+                                       to_edition=2024))["change_bars"]
+    assert line == ("Source: Freedom House, Freedom on the Net 2023\u20132024 (2024 from user "
+                    "file mine.csv); analysis: scoring")
+    assert alt.endswith("The scores of 2024 come from a user file mine.csv, not from Freedom "
+                        "House.")
+    # A saved set keeps its credits, so a redraw says the same.
+    build_figures(tmp_path / "set", index="fotn", from_edition=2023, to_edition=2024,
+                  data=small_data, formats=("svg",), dpi=72)
+    assert FigureResults.from_folder(tmp_path / "set").credits == recent.credits
