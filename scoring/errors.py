@@ -47,11 +47,30 @@ class ValidationError(ScoringError):
         :data:`scoring.validation.FAILURE_COLUMNS`.
     """
 
-    def __init__(self, failures, source: str = ""):
+    def __init__(self, failures, source: str = "", row_kind: str = "row"):
         self.failures = failures
         self.source = source
         n = len(failures)
         rows = failures["row"].nunique() if n else 0
         where = f" in {source}" if source else ""
+        shown = [f"{row_kind} {_text(f.row)} ({_text(f.country)}, {_text(f.edition)}): {f.column}: "
+                 f"{f.rule}: found {_text(f.found)}, expected {f.expected}"
+                 for f in failures.head(self.SHOWN).itertuples()] if n else []
+        more = f"\n  ... and {n - self.SHOWN} more" if n > self.SHOWN else ""
+        hint = (f"\n`scoring validate {source}` lists every failure; --keep-flagged uses the "
+                "rows as published, flagged" if source else "")
         super().__init__(f"{n} validation failure{'s' if n != 1 else ''} on {rows} "
-                         f"row{'s' if rows != 1 else ''}{where}")
+                         f"row{'s' if rows != 1 else ''}{where}:"
+                         + "".join(f"\n  {line}" for line in shown) + more + hint)
+
+    #: How many failures the message shows.
+    SHOWN = 5
+
+
+def _text(v) -> str:
+    """A cell of a failure as the message shows it: blank for missing, whole numbers whole."""
+    if v is None or v != v:
+        return "blank"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

@@ -73,7 +73,8 @@ def typed(rows):
     ("blank.csv", "\n\n   \n", "the file is empty"),
     ("header.csv", HEADER, "no data rows follow it"),
     ("colon.csv", csv_text().replace(",", ":"), "no header row found"),
-    ("report.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "this is a PDF document"),
+    # validate reads a PDF as --data does, as a FOTN booklet: this one cannot be opened.
+    ("report.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "damaged PDF: cannot be opened"),
     ("picture.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "this is a PNG image"),
     ("random.bin", bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8)),
      "binary data, not a text table"),

@@ -147,6 +147,8 @@ def compare(
     # country selection: a country's rank does not depend on which others were asked for.
     counted = pair if include_territories else pair[~panel.territory_mask(pair)]
     chosen = pair[pair["iso3"].isin(panel.check_countries(countries))] if countries else pair
+    if countries and chosen.empty:
+        raise ValueError(_not_in_pair(panel, countries, a, b))
     entities, excluded = "countries", 0
     if panel.has_territories:
         entities, excluded = _territory_rule(panel, chosen, include_territories, notes)
@@ -260,6 +262,28 @@ def _third_party_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
                      f"come from a third party's series compiled from Freedom House's "
                      f"scores ({sources}); credit it alongside Freedom House.")
     return editions
+
+
+def _not_in_pair(panel, countries, a: int, b: int) -> str:
+    """Why a selection of countries gives nothing to compare: the editions each is in."""
+    rows = panel.scores
+    said = []
+    for iso in panel.check_countries(countries):
+        eds = sorted(int(e) for e in rows.loc[rows["iso3"] == iso, "edition"])
+        said.append(f"{iso} is in editions {_ranges(eds)}")
+    return (f"countries must be in edition {a} or {b} to be compared; none is: "
+            + "; ".join(said))
+
+
+def _ranges(eds: list[int]) -> str:
+    """[2011, 2012, 2013, 2015] -> "2011-2013, 2015"."""
+    parts, start = [], None
+    for i, e in enumerate(eds):
+        start = e if start is None else start
+        if i + 1 == len(eds) or eds[i + 1] != e + 1:
+            parts.append(str(e) if start == e else f"{start}-{e}")
+            start = None
+    return ", ".join(parts)
 
 
 def _derive_status(chosen: pd.DataFrame, m: Methodology, editions, notes: list[str]):

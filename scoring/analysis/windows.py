@@ -19,6 +19,7 @@ def largest_changes(
     years: int = 1,
     n: int = 10,
     include_territories: bool = False,
+    countries=None,
 ) -> pd.DataFrame:
     """The ``n`` largest declines and improvements from edition ``edition - years`` to ``edition``.
 
@@ -38,6 +39,8 @@ def largest_changes(
         hold more than n rows.
     include_territories : bool
         FIW: include territories (default: countries only).
+    countries : list of str, optional
+        ISO3 codes: the largest changes among these only.
 
     Returns
     -------
@@ -65,7 +68,8 @@ def largest_changes(
                else f"edition {start} is not in the data")
         raise ValueError(f"a {years}-year window to {edition} needs edition {start}: {why} "
                          f"(editions in the data: {', '.join(map(str, available))})")
-    result = compare(panel, start, edition, include_territories=include_territories)
+    result = compare(panel, start, edition, include_territories=include_territories,
+                     countries=countries)
     rows = result.rows
     parts = []
     for direction, sign in (("decline", -1), ("improvement", 1)):

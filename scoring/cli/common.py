@@ -6,6 +6,9 @@ loaded for ``--help``).
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import click
 
 EXIT_DATA = 1
@@ -54,9 +57,34 @@ def input_options(func):
     return index_option(func)
 
 
+FORMATS = ("table", "csv", "json", "xlsx")
+
+
+def output_format(fmt, output, formats=FORMATS, default: str = "table") -> str:
+    """The format asked for, else the one the ``--output`` suffix names, else ``default``; a
+    suffix that names another format is a usage error (a CSV file holding a text table is
+    data lost without a word)."""
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    if fmt is None:
+        return suffix if suffix in formats and suffix != "table" else default
+    if suffix in formats and suffix != fmt:
+        raise click.UsageError(f"--format {fmt} but --output {output} ends in .{suffix}; "
+                               "give one or make them agree")
+    return fmt
+
+
+def _format_from_output(func):
+    """Resolve ``fmt`` from ``--format`` and ``--output`` before the command runs."""
+    @functools.wraps(func)
+    def run(*args, fmt=None, output=None, **kwargs):
+        return func(*args, fmt=output_format(fmt, output), output=output, **kwargs)
+    return run
+
+
 def data_options(func):
     """Options of every command that analyses the bundled data (plus the user's files), with
     the result formats of an analysis."""
+    func = _format_from_output(func)
     for option in reversed(_output_options()):
         func = option(func)
     return input_options(func)
@@ -88,9 +116,9 @@ def _input_options():
 
 def _output_options():
     return [
-        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
-                     default="table", show_default=True,
-                     help="xlsx needs --output. CSV and xlsx neutralise text a spreadsheet "
+        click.option("--format", "fmt", type=click.Choice(FORMATS),
+                     help="Default: from the --output suffix (.csv, .json, .xlsx), else table. "
+                          "xlsx needs --output. CSV and xlsx neutralise text a spreadsheet "
                           "would run as a formula."),
         click.option("--output", type=click.Path(dir_okay=False),
                      help="Write here instead of the terminal (atomically: all or nothing)."),

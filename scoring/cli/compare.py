@@ -23,7 +23,8 @@ from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural,
               help="Rows are question-level changes (where both editions have questions).")
 @click.option("--stats", is_flag=True,
               help="Add cross-country tests: sign test, Wilcoxon signed-rank, bootstrap "
-                   "confidence intervals of the mean and median change.")
+                   "confidence intervals of the mean and median change (with --format csv, "
+                   "the CSV is the tests' table; json and xlsx hold both).")
 @click.option("--by", type=click.Choice(["region", "status_from"]),
               help="With --stats: also break the tests down by region (FIW's) or by status "
                    "in the earlier edition, with Benjamini-Hochberg q-values across groups.")
@@ -71,11 +72,20 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
                                f"{to_edition - window}, not --from {from_edition}; give one")
     if by and not stats:
         raise click.UsageError("--by goes with --stats")
+    if window is not None and (questions or stats):
+        raise click.UsageError("--window lists the largest changes of the totals; --questions "
+                               "and --stats apply to a --from/--to comparison")
+    source = click.get_current_context().get_parameter_source("top")
+    if window is None and source is not None and source.name == "COMMANDLINE":
+        raise click.UsageError("--top goes with --window")
+    if stats and questions and fmt == "csv":
+        raise click.UsageError("--stats with --questions --format csv: a CSV holds one "
+                               "table; use --format json or xlsx for both, or leave one out")
     try:
         panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
         if window is not None:
-            emit(_largest_changes(panel, to_edition, window, top, include_territories, fmt),
-                 output)
+            emit(_largest_changes(panel, to_edition, window, top, include_territories, fmt,
+                                  selected(countries)), output)
             return
         result = run(panel, from_edition, to_edition, countries=selected(countries),
                      include_territories=include_territories)
@@ -92,12 +102,12 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
     emit(tables.format_comparison(result, fmt, stats=tests, questions=questions), output)
 
 
-def _largest_changes(panel, to_edition, window, top, include_territories, fmt):
+def _largest_changes(panel, to_edition, window, top, include_territories, fmt, countries):
     """``compare --window``: Freedom House's table of the largest changes, formatted."""
     from ..analysis.windows import largest_changes
 
     table = largest_changes(panel, edition=to_edition, years=window, n=top,
-                            include_territories=include_territories)
+                            include_territories=include_territories, countries=countries)
     s = table.attrs["summary"]
     return tables.format_result(
         table, fmt, summary={**s, "window": window, "top": top},

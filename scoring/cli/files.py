@@ -1,6 +1,6 @@
 """`scoring validate` and `scoring ingest-report`: one file in, checked or read, nothing compared.
 
-May import: errors, ingest, publish.tables.
+May import: errors, ingest, datasets (the reader of user files), publish.tables.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import json
 
 import click
 
-from .common import EXIT_HELP, DataFailure, emit, fail_from, index_option, same_path, tables
+from .common import (EXIT_HELP, FORMATS, DataFailure, emit, fail_from, index_option,
+                     output_format, same_path, tables)
 
 
 @click.command(epilog=EXIT_HELP)
@@ -18,56 +19,76 @@ from .common import EXIT_HELP, DataFailure, emit, fail_from, index_option, same_
 @click.option("--edition", type=int, help="Edition of the file when it has no edition column "
               "(or: read only this edition).")
 @click.option("--orientation", type=click.Choice(["higher-is-freer", "lower-is-freer"]),
-              help="Scale of the file; by default taken from a label in it or from status "
-                   "consistency.")
+              help="Scale of the file; by default taken from a label in it, its orientation "
+                   "column or status consistency.")
 @click.option("--sheet", help="xlsx: the sheet to read (default: the one with a score header).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="Format of the failure table.")
-def validate(file, index, edition, orientation, sheet, fmt):
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Format of the failure table (written even when empty). Default: from the "
+                   "--output suffix, else table.")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Write the failure table here (atomically; never over the input).")
+def validate(file, index, edition, orientation, sheet, fmt, output):
     """Check a score file against the index's rules; list every failure at once.
 
-    Exit 0 when the file is clean, 1 with the failure table (file, row as you see it in the
-    file, country, edition, column, rule, value found, value expected) otherwise.
+    Reads what --data reads: a score table (CSV, xlsx, JSON; the tidy CSV that ingest-report
+    writes), a FOTN country report's text or a FOTN booklet (PDF). Exit 0 when the file is
+    clean, 1 with the failure table (file, row as you see it in the file, country, edition,
+    column, rule, value found, value expected) otherwise.
 
     \b
     Examples:
       scoring validate datasets/raw/FOTN_2023_Country_Score_Data.csv
       scoring validate datasets/raw/freedom_house_2015.json --edition 2015
       scoring validate scores.xlsx --index fiw --format csv
+      scoring validate my.csv --output failures.xlsx
     """
+    from ..datasets.load import read_user_file
     from ..errors import ScoringError
-    from ..ingest.readers import read_scores
 
+    fmt = output_format(fmt, output)
+    if output and same_path(output, file):
+        raise click.UsageError(f"--output {output} is the input file; choose another path")
     try:
-        frame = read_scores(file, index, edition=edition, orientation=orientation, sheet=sheet,
-                            on_error="flag")
+        frame, notes = read_user_file(file, index, edition=edition, orientation=orientation,
+                                      sheet=sheet, on_error="flag")
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
     failures = frame.attrs["failures"]
-    for note in frame.attrs["notes"]:
+    for note in frame.attrs.get("notes", []) + notes:
         click.echo(f"note: {note}", err=True)
-    if failures.empty:
-        eds = ", ".join(str(e) for e in sorted(frame["edition"].dropna().unique()))
-        click.echo(f"{file}: {len(frame)} rows, edition {eds}: no validation failures")
+    eds = ", ".join(str(e) for e in sorted(frame["edition"].dropna().unique()))
+    said = (f"{file}: {len(frame)} rows, edition {eds}: " + (
+        "no validation failures" if failures.empty else
+        f"{len(failures)} validation failure{'s' if len(failures) != 1 else ''} on "
+        f"{failures['row'].nunique()} of {len(frame)} rows"))
+    if fmt == "table" and failures.empty:
+        emit(said + "\n", output)
         return
+    emit(_failure_table(failures, fmt, frame.attrs.get("row_kind", "row"), said), output)
+    if not failures.empty:
+        raise DataFailure(said)
+
+
+def _failure_table(failures, fmt: str, row_kind: str, said: str):
+    """The failure table (possibly empty) in the format asked for."""
     if fmt == "json":
-        click.echo(failures.to_json(orient="records", indent=2))
-    elif fmt == "csv":
-        click.echo(failures.to_csv(index=False), nl=False)
-    else:
-        shown = failures.drop(columns=["source"]).rename(
-            columns={"row": frame.attrs["row_kind"]}).astype(str).replace("None", "")
-        click.echo(tables.text_table(shown, numeric=[frame.attrs["row_kind"], "edition"]))
-    rows = failures["row"].nunique()
-    raise DataFailure(f"{file}: {len(failures)} validation failure"
-                      f"{'s' if len(failures) != 1 else ''} on {rows} of {len(frame)} rows")
+        return json.dumps({"summary": said, "row_kind": row_kind,
+                           "failures": tables.records(failures)}, indent=2,
+                          ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return tables.to_csv(failures)
+    if fmt == "xlsx":
+        return tables.to_xlsx({"failures": failures}, [said])
+    shown = failures.drop(columns=["source"]).rename(columns={"row": row_kind}).astype(
+        str).replace("None", "")
+    return tables.text_table(shown, numeric=[row_kind, "edition"]) + "\n"
 
 
 @click.command("ingest-report", epilog=EXIT_HELP)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True, help="csv gives the rows in the tidy form every reader "
-              "returns, ready for --data.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]),
+              help="csv gives the rows in the tidy form every reader returns, ready for "
+                   "--data. Default: from the --output suffix, else table.")
 @click.option("--output", type=click.Path(dir_okay=False),
               help="Write here instead of the terminal (atomically).")
 @click.option("--keep-flagged", is_flag=True,
@@ -97,6 +118,7 @@ def ingest_report(file, fmt, output, keep_flagged):
     from ..errors import ScoringError
     from ..ingest.reports import read_report
 
+    fmt = output_format(fmt, output, ("table", "csv", "json"))
     if output and same_path(output, file):
         raise click.UsageError(f"--output {output} is the input file; choose another path")
     try:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_HELP, emit, fail_from, input_options, load_data, selected
+from .common import (EXIT_HELP, emit, fail_from, input_options, load_data, output_format,
+                     selected)
 
 #: Kept here, not imported, so that ``--help`` loads no pandas; a test checks they match
 #: ``scoring.publish.panel_formats.FORMATS`` and ``panel_export.LEVELS``.
@@ -92,15 +93,8 @@ def panel(level, wide, from_edition, to_edition, fmt, output, index, countries, 
 
 
 def _format(fmt, output) -> str:
-    """The format asked for, else the one the output's suffix names, else csv; a suffix that
-    names another format is a mistake worth stopping for."""
-    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-    if fmt is None:
-        return suffix if suffix in FORMATS else "csv"
-    if suffix in FORMATS and suffix != fmt:
-        raise click.UsageError(f"--format {fmt} but --output {output} ends in .{suffix}; "
-                               f"give one or make them agree")
-    return fmt
+    """The format asked for, else the one the output's suffix names, else csv."""
+    return output_format(fmt, output, FORMATS, default="csv")
 
 
 def _say_neutralised(cells) -> None:

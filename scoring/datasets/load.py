@@ -129,28 +129,11 @@ def add_user_files(
     (DataFrame, list of str)
         The combined rows and a note per file that replaced rows or kept flagged rows.
     """
-    from ..ingest.readers import read_scores
-
     notes = []
     for path in paths:
-        if index == "fotn" and _is_pdf(path):
-            from ..ingest.reports import read_booklet
-
-            mine = read_booklet(path, on_error=on_error)
-            notes.append(f"{path}: read as the Freedom on the Net "
-                         f"{mine.attrs['booklet_edition']} booklet's score table "
-                         f"({len(mine.attrs['repairs'])} inferences, listed by "
-                         "`scoring ingest-report`)")
-        elif index == "fotn" and _looks_like_report(path):
-            from ..ingest.reports import read_report
-
-            mine = read_report(path, on_error=on_error)
-            notes.append(f"{path}: read as a Freedom on the Net country report "
-                         f"({len(mine.attrs['repairs'])} OCR repairs, listed by "
-                         "`scoring ingest-report`)")
-        else:
-            mine = read_scores(path, index, edition=edition, orientation=orientation,
-                               on_error=on_error)
+        mine, said = read_user_file(path, index, edition=edition, orientation=orientation,
+                                    on_error=on_error)
+        notes += said
         n_bad = len(mine.attrs["failures"])
         if n_bad:
             notes.append(f"{path}: {n_bad} validation failure{'s' if n_bad != 1 else ''} kept "
@@ -165,6 +148,34 @@ def add_user_files(
                          "country and edition")
         data = pd.concat([data.drop(index=replaced.index), mine], ignore_index=True)
     return data, notes
+
+
+def read_user_file(path, index: str, *, edition: int | None = None,
+                   orientation: str | None = None, sheet: str | None = None,
+                   on_error: str = "raise") -> tuple[pd.DataFrame, list[str]]:
+    """One user file, read as what it is: for FOTN, a PDF (by its ``%PDF-`` signature) as a
+    booklet and a text file titled "FREEDOM ON THE NET <year>" as a country report; anything
+    else as a score table by :func:`scoring.read_scores`. Returns the frame (its ``attrs``
+    as the reader left them) and a note saying how a booklet or report was read."""
+    from ..ingest.readers import read_scores
+
+    if index == "fotn" and _is_pdf(path):
+        from ..ingest.reports import read_booklet
+
+        mine = read_booklet(path, on_error=on_error)
+        return mine, [f"{path}: read as the Freedom on the Net "
+                      f"{mine.attrs['booklet_edition']} booklet's score table "
+                      f"({len(mine.attrs['repairs'])} inferences, listed by "
+                      "`scoring ingest-report`)"]
+    if index == "fotn" and _looks_like_report(path):
+        from ..ingest.reports import read_report
+
+        mine = read_report(path, on_error=on_error)
+        return mine, [f"{path}: read as a Freedom on the Net country report "
+                      f"({len(mine.attrs['repairs'])} OCR repairs, listed by "
+                      "`scoring ingest-report`)"]
+    return read_scores(path, index, edition=edition, orientation=orientation, sheet=sheet,
+                       on_error=on_error), []
 
 
 def _is_pdf(path) -> bool:

@@ -30,6 +30,9 @@ _ROLES = {
     "status": ["status", "internet freedom status", "freedom status", "fotn status"],
     "region": ["region"],
     "ct": ["c t", "country territory flag", "ct"],
+    # The scale of each row, as this package's own tidy files write it (ingest-report --format
+    # csv, the bundled tables): higher-is-freer / lower-is-freer.
+    "orientation": ["orientation", "scale", "published orientation"],
     "indicator": ["indicator", "indicator name", "series"],
 }
 

@@ -89,16 +89,49 @@ def _decide_from_votes(votes: dict[str, int]) -> str | None:
     return best if votes[best] / n >= _MAJORITY else "contradictory"
 
 
+def _declared(frame: pd.DataFrame, where: str) -> dict[int, str]:
+    """Edition -> the scale a file's own orientation column gives its rows (one per edition,
+    or OrientationError naming the rows that disagree)."""
+    if "_declared" not in frame.columns:
+        return {}
+    out = {}
+    given = frame[frame["_declared"].notna() & frame["edition"].notna()]
+    for ed, rows in given.groupby("edition"):
+        scales = sorted(set(rows["_declared"]))
+        if len(scales) > 1:
+            first = {s: int(rows.loc[rows["_declared"] == s, "source_row"].iloc[0])
+                     for s in scales}
+            raise OrientationError(
+                f"{where}: edition {int(ed)}: the orientation column gives both scales ("
+                + ", ".join(f"{s} from row {r}" for s, r in sorted(first.items(),
+                                                                    key=lambda x: x[1]))
+                + "); one edition is published on one scale: split the file or correct it")
+        out[int(ed)] = scales[0]
+    return out
+
+
+def _single(frame, m: Methodology, stated, declared: dict, where: str) -> pd.DataFrame:
+    """An index published on one scale in every edition: that scale, unless contradicted."""
+    single = m.single_orientation
+    wrong = sorted(ed for ed, o in declared.items() if o != single)
+    if wrong:
+        raise OrientationError(f"{where}: {m.name} is published {single} in every "
+                               f"edition; the file's orientation column says "
+                               f"{declared[wrong[0]]!r} for edition {wrong[0]}")
+    if stated is not None and stated != single:
+        raise OrientationError(f"{where}: {m.name} is published {single} in every "
+                               f"edition; orientation={stated!r} contradicts that")
+    frame["orientation"] = single
+    return frame
+
+
 def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, where: str,
            notes: list[str]) -> pd.DataFrame:
     """Set column ``orientation`` edition by edition, or raise OrientationError."""
-    single = m.single_orientation
-    if single is not None:
-        if stated is not None and stated != single:
-            raise OrientationError(f"{where}: {m.name} is published {single} in every "
-                                   f"edition; orientation={stated!r} contradicts that")
-        frame["orientation"] = single
-        return frame
+    declared = _declared(frame, where)
+    frame = frame.drop(columns=["_declared"], errors="ignore")
+    if m.single_orientation is not None:
+        return _single(frame, m, stated, declared, where)
     label, label_text = label_orientation(texts)
     result = frame.copy()
     chosen_by_edition = {}
@@ -117,6 +150,8 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
             evidence["you said"] = stated
         if label is not None:
             evidence[f"the file says {label_text!r}"] = label
+        if ed in declared:
+            evidence[f"its orientation column says {declared[ed]!r}"] = declared[ed]
         if by_status == "contradictory":
             raise OrientationError(
                 f"{where}: edition {ed}: statuses fit the bands of both scales "

@@ -124,11 +124,28 @@ def read_scores(
                 for row, col in zip(failures["row"], failures["column"])))]
     frame.attrs.update(failures=failures, notes=notes, row_kind=table.row_kind)
     if len(failures) and on_error == "raise":
-        raise ValidationError(failures, table.where)
+        raise ValidationError(failures, table.where, table.row_kind)
     flags = failures.groupby("row")["rule"].agg(lambda s: ";".join(dict.fromkeys(s))).to_dict()
     frame["flags"] = pd.array([flags.get(r, "") for r in frame["source_row"].tolist()],
                               dtype="str")
     return frame
+
+
+def _declared_orientations(cells: _Cells) -> pd.array:
+    """A file's own ``orientation`` column, per row: a scale name, or None where blank; any
+    other text is a failure (and None)."""
+    raw = cells.columns["orientation"]
+    out = []
+    for i, v in enumerate(raw):
+        text = "" if v is None or v != v else str(v).strip().lower()
+        if text in ORIENTATIONS:
+            out.append(text)
+            continue
+        if text:
+            cells.fail([i], "orientation", "orientation", np.array(raw, dtype=object),
+                       " or ".join(ORIENTATIONS))
+        out.append(None)
+    return pd.array(out, dtype="str")
 
 
 # -- cells to a frame ---------------------------------------------------------------------------
@@ -183,6 +200,8 @@ def _frame(table: RawTable, at: int, mapping: dict[int, str], m: Methodology,
     out["country"] = pd.array(names_out, dtype="str")
     out["status"] = pd.array(list(_statuses(cells, names_out, ed_list)), dtype="str")
     out["orientation"] = pd.array([None] * cells.n_rows, dtype="str")
+    if "orientation" in cells.columns:
+        out["_declared"] = _declared_orientations(cells)
     values, unparsed = _components(cells, m, names_out, ed_list)
     for key, v in values.items():
         out[key] = v

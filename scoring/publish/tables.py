@@ -105,8 +105,8 @@ def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
         if stats is not None:
             doc["tests"] = records(stats)
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return to_csv(rows)
+    if fmt == "csv":  # one table per CSV: the tests when they were asked for
+        return to_csv(stats if stats is not None else rows)
     if fmt == "xlsx":
         sheets = {"rows": rows, "summary": pd.DataFrame(
             [{"key": k, "value": _cell(v)} for k, v in plain(s).items()])}

@@ -132,7 +132,8 @@ def test_validate_reports_the_real_inconsistency(run):
 def test_validate_formats(run):
     path = RAW / "freedom_house_2015.json"
     doc = json.loads(run("validate", path, "--edition", "2015", "--format", "json").stdout)
-    assert doc[0]["rule"] == "sum" and doc[0]["row"] == 48
+    assert doc["failures"][0]["rule"] == "sum" and doc["failures"][0]["row"] == 48
+    assert doc["row_kind"] == "record"  # a JSON file counts records, not lines
     out = run("validate", path, "--edition", "2015", "--format", "csv").stdout
     assert out.splitlines()[0] == "source,row,country,iso3,edition,column,rule,found,expected"
 

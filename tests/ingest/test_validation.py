@@ -252,7 +252,13 @@ def test_lazy_all_failures_at_once(tmp_path):
         (7, "Total", "not_a_number"),
     }
     assert err.source == "scores.csv"
-    assert str(err) == "7 validation failures on 6 rows in scores.csv"
+    # The message shows the first five failures, where and why, and how to see them all.
+    lines = str(err).splitlines()
+    assert lines[0] == "7 validation failures on 6 rows in scores.csv:"
+    assert lines[1] == ("  line 2 (Angola, 2023): Status: unknown_status: found Mostly Free, "
+                        "expected Free / Partly Free / Not Free (F/PF/NF)")
+    assert len(lines) == 1 + 5 + 2 and lines[6] == "  ... and 2 more"
+    assert lines[7].startswith("`scoring validate scores.csv` lists every failure")
     assert list(err.failures.columns) == FAILURE_COLUMNS
 
 
