@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..datasets.panel import Panel, as_panel
 from ..methodology import LOWER_IS_FREER, Methodology
-from .decompose import question_changes, ranks, status_distances, transition_matrix
+from .decompose import question_changes, rank_table, status_distances, transition_matrix
 
 __all__ = ["Comparison", "compare"]
 
@@ -111,8 +111,9 @@ def compare(
         question), ``residual`` (change of the total minus the sum of category changes: 0
         unless a published total differs from its categories), ``rank_from``, ``rank_to``
         (1 = freest among all units of that edition; ties share the lowest rank),
-        ``rank_change`` (rank_from - rank_to: positive = moved up), ``points_to_freer_status``
-        and ``points_to_less_free_status`` (in the later edition; NaN at the top or bottom
+        ``rank_change`` (rank_from - rank_to: positive = moved up), ``rank_change_common``
+        (the same among the entities in both editions only: entries and exits do not move
+        it), ``points_to_freer_status`` and ``points_to_less_free_status`` (in the later edition; NaN at the top or bottom
         status), ``region`` (FIW's; FOTN countries take FIW's by ISO3), ``status_change``
         (``"PF -> NF"``, or ``""``), ``flags`` (rules either row breaks).
         Sorted by ``delta``, largest decline first. All scores on the canonical
@@ -160,11 +161,8 @@ def compare(
     before = chosen[chosen["edition"] == a].set_index("iso3")
     after = chosen[chosen["edition"] == b].set_index("iso3")
     out, questions = _change_table(before, after, m)
-    rank_of = {ed: ranks(counted.loc[counted["edition"] == ed].set_index("iso3")[m.total.key])
-               for ed in (a, b)}
-    out["rank_from"] = rank_of[a].reindex(out.index)
-    out["rank_to"] = rank_of[b].reindex(out.index)
-    out["rank_change"] = out["rank_from"] - out["rank_to"]
+    ranked, rank_note = rank_table(counted, m.total.key, a, b)
+    out = out.join(ranked)
     out = out.join(status_distances(after.loc[out.index], m))
     out["region"] = _regions(panel, after.loc[out.index], b, notes)
     change = out["status_from"].fillna("?") + " -> " + out["status_to"].fillna("?")
@@ -178,6 +176,8 @@ def compare(
     only_b = after.index.difference(before.index)
     flagged = out.loc[out["flags"] != "", "iso3"].tolist()
     _notes_after(notes, m, (a, b), (before, after), flagged, only_a.size, only_b.size)
+    if rank_note:
+        notes.append(rank_note)
     d = out["delta"]
     summary = {
         "index": m.key,

@@ -30,6 +30,31 @@ def ranks(totals: pd.Series) -> pd.Series:
     return totals.rank(method="min", ascending=False).astype("Int64")
 
 
+def rank_table(counted: pd.DataFrame, total: str, a: int, b: int) -> tuple[pd.DataFrame, str]:
+    """Ranks of every unit of editions ``a`` and ``b`` and their change, and a note.
+
+    ``rank_from``/``rank_to`` rank every unit of its own edition, so a unit's ``rank_change``
+    moves when units enter or leave the panel even though its score did not;
+    ``rank_change_common`` ranks only the units in both editions, so entries and exits do not
+    move it.
+    The note (empty when the panel did not change) says how many rank changes are panel change.
+    """
+    side = {ed: counted[counted["edition"] == ed].set_index("iso3")[total] for ed in (a, b)}
+    both = side[a].index.intersection(side[b].index)
+    out = pd.DataFrame({"rank_from": ranks(side[a]).reindex(both),
+                        "rank_to": ranks(side[b]).reindex(both)})
+    out["rank_change"] = out["rank_from"] - out["rank_to"]
+    out["rank_change_common"] = (ranks(side[a].loc[both]) - ranks(side[b].loc[both]))
+    entered, left = side[b].index.difference(both), side[a].index.difference(both)
+    moved = int((out["rank_change"] != out["rank_change_common"]).sum())
+    if not moved:
+        return out, ""
+    return out, (f"Rank changes include panel change: {len(entered)} units entered and "
+                 f"{len(left)} left between {a} and {b}, which rank_change counts; it differs "
+                 f"for {moved} of {len(both)} from rank_change_common, which ranks only the "
+                 "units in both editions.")
+
+
 def status_distances(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     """Points to the nearest status boundary, up (to a freer status) and down.
 

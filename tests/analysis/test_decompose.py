@@ -230,3 +230,27 @@ def test_question_changes_recount_from_the_raw_sheets(fotn, raw_questions, a, b)
     rows = compare(fotn, index="fotn", from_edition=a, to_edition=b).rows.set_index("iso3")
     net = want.groupby(level=0).sum()
     assert (net.to_numpy() == rows.loc[net.index, "delta"].to_numpy()).all()
+
+
+def test_rank_change_separates_panel_change(fotn):
+    # FOTN 2024 added two countries (Chile, Netherlands) above most others: 22 of the 25
+    # countries whose score did not change lose rank places in rank_change although nothing
+    # about them changed. rank_change_common ranks the 70 countries in both editions only.
+    r = compare(fotn, index="fotn", from_edition=2023, to_edition=2024)
+    rows = r.rows
+    same = rows[rows["delta"] == 0]
+    assert len(same) == 25 and (same["rank_change"] < 0).sum() == 22
+    note = next(n for n in r.notes if n.startswith("Rank changes include panel change"))
+    assert "2 units entered and 0 left" in note
+    # By hand: rank among the 70 in both editions, ties sharing the lowest rank.
+    both = fotn[fotn["iso3"].isin(rows["iso3"])]
+    want = {}
+    for ed in (2023, 2024):
+        t = both[both["edition"] == ed].set_index("iso3")["total"]
+        want[ed] = {i: 1 + int((t > v).sum()) for i, v in t.items()}
+    got = dict(zip(rows["iso3"], rows["rank_change_common"]))
+    assert got == {i: want[2023][i] - want[2024][i] for i in got}
+    # A pair with no panel change has no such note and equal columns.
+    same_panel = compare(fotn, index="fotn", from_edition=2022, to_edition=2023)
+    assert (same_panel.rows["rank_change"] == same_panel.rows["rank_change_common"]).all()
+    assert not any(n.startswith("Rank changes include") for n in same_panel.notes)
