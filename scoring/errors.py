@@ -22,7 +22,13 @@ class MethodologyError(ScoringError):
 
 
 class ReadError(ScoringError):
-    """A score file cannot be read as a table of scores (format, header, columns)."""
+    """A score file cannot be read as a table of scores (format, header, columns).
+
+    ``other_index`` names the index the file's columns belong to when that is the reason
+    (None otherwise), so a caller that was not told the index can read it as that one.
+    """
+
+    other_index: str | None = None
 
 
 class ReportError(ReadError):

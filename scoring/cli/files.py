@@ -43,14 +43,25 @@ def validate(file, index, edition, orientation, sheet, fmt, output):
       scoring validate my.csv --output failures.xlsx
     """
     from ..datasets.load import read_user_file
-    from ..errors import ScoringError
+    from ..errors import ReadError, ScoringError
 
     fmt = output_format(fmt, output)
     if output and same_path(output, file):
         raise click.UsageError(f"--output {output} is the input file; choose another path")
+    asked = click.get_current_context().get_parameter_source("index").name != "DEFAULT"
     try:
-        frame, notes = read_user_file(file, index, edition=edition, orientation=orientation,
-                                      sheet=sheet, on_error="flag")
+        try:
+            frame, notes = read_user_file(file, index, edition=edition,
+                                          orientation=orientation, sheet=sheet, on_error="flag")
+        except ReadError as exc:
+            if asked or exc.other_index is None:
+                raise
+            # Not told the index, and the columns are another index's: read it as that one.
+            index = exc.other_index
+            frame, notes = read_user_file(file, index, edition=edition,
+                                          orientation=orientation, sheet=sheet, on_error="flag")
+            notes.insert(0, f"{file}: read as --index {index}: its score columns are that "
+                            "index's")
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
     failures = frame.attrs["failures"]

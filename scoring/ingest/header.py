@@ -134,8 +134,10 @@ def _refuse_other_index(header, m: Methodology, where: str) -> None:
             continue
         theirs = count(other)
         if theirs > own:
-            raise ReadError(f"{where}: this looks like a {other.name} file, not {m.name}: "
+            err = ReadError(f"{where}: this looks like a {other.name} file, not {m.name}: "
                             f"{theirs} of its score columns are {other.name} columns, {own} are "
                             f"{m.name} columns; read it with index={other.key!r} "
                             f"(--index {other.key})")
+            err.other_index = other.key
+            raise err
 

@@ -123,3 +123,12 @@ def test_the_installed_command_refuses_a_mismatched_format(tmp_path):
                         str(tmp_path / "r.xlsx"), "--format", "csv"], capture_output=True,
                        text=True)
     assert r.returncode == 2 and "ends in .xlsx" in r.stderr
+
+
+def test_validate_reads_a_fiw_file_as_fiw_unless_told_otherwise(run):
+    path = "datasets/raw/All_data_FIW_2013-2025.xlsx"
+    r = run("validate", path)
+    assert r.exit_code == 0 and "read as --index fiw" in r.output
+    assert "2723 rows" in r.output and "no validation failures" in r.output
+    told = run("validate", path, "--index", "fotn")
+    assert told.exit_code == 1 and "looks like a Freedom in the World file" in told.output
