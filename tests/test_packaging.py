@@ -156,3 +156,17 @@ def test_a_wheel_installs_and_runs_the_main_job_from_anywhere():
         assert refused.returncode == 2, refused.stderr
         assert "copy inside the installed package" in refused.stderr
         assert "--out" in refused.stderr
+
+
+def test_citation_file_names_this_version_and_the_data():
+    # CITATION.cff: the software's citation, with the data citations every command prints.
+    import configparser
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "CITATION.cff").read_text(encoding="utf-8")
+    cfg = configparser.ConfigParser()
+    cfg.read(root / "setup.cfg")
+    assert text.startswith("cff-version: 1.2.0\n")
+    assert f"\nversion: {cfg['metadata']['version']}\n" in text
+    for title in ("Freedom on the Net", "Freedom in the World", "(DA2I)"):
+        assert title in text
