@@ -5,6 +5,9 @@ not know: Freedom House spellings, historical states and the territories Freedom
 then by exact match on pycountry's names, official names, common names and codes. There is no
 fuzzy matching: "Niger" must never become "Nigeria". An unknown name is reported, never guessed.
 
+:func:`resolve_countries` reads what a person types for a set of countries (codes and names,
+comma- or space-separated) into codes, and names what it cannot read, with close spellings.
+
 Territories without an ISO 3166-1 code get a code from the range ISO reserves for user
 assignment (``X..``); :data:`USER_ASSIGNED` lists them so no one mistakes them for ISO codes.
 """
@@ -15,7 +18,8 @@ import re
 import unicodedata
 from functools import cache
 
-__all__ = ["ALIASES", "USER_ASSIGNED", "to_iso3", "name_for", "suggest"]
+__all__ = ["ALIASES", "USER_ASSIGNED", "to_iso3", "name_for", "suggest",
+           "resolve_countries"]
 
 #: Names pycountry does not resolve, or resolves to something else, keyed by normalised name.
 ALIASES: dict[str, str] = {
@@ -32,6 +36,9 @@ ALIASES: dict[str, str] = {
     "democratic republic of congo": "COD",
     "democratic republic of the congo": "COD",
     "drc": "COD",
+    "dr congo": "COD",
+    "congo-kinshasa": "COD",
+    "congo-brazzaville": "COG",
     "micronesia": "FSM",
     "russia": "RUS",
     "turkey": "TUR",
@@ -39,11 +46,21 @@ ALIASES: dict[str, str] = {
     "st. kitts and nevis": "KNA",
     "st. lucia": "LCA",
     "st. vincent and the grenadines": "VCT",
+    "st kitts and nevis": "KNA",
+    "st lucia": "LCA",
+    "st vincent and the grenadines": "VCT",
+    "the bahamas": "BHS",
+    "bahamas, the": "BHS",
+    "the philippines": "PHL",
+    "uae": "ARE",
     "south korea": "KOR",
     "korea, south": "KOR",
+    "republic of korea": "KOR",
     "north korea": "PRK",
     "korea, north": "PRK",
+    "dprk": "PRK",
     "laos": "LAO",
+    "lao pdr": "LAO",
     "syria": "SYR",
     "iran": "IRN",
     "vietnam": "VNM",
@@ -62,8 +79,14 @@ ALIASES: dict[str, str] = {
     "united states": "USA",
     "united states of america": "USA",
     "usa": "USA",
+    "u.s.": "USA",
+    "u.s.a.": "USA",
     "united kingdom": "GBR",
     "uk": "GBR",
+    "u.k.": "GBR",
+    "great britain": "GBR",
+    "britain": "GBR",
+    "bosnia": "BIH",
     "bosnia-herzegovina": "BIH",
     "bosnia and herzegovina": "BIH",
     "kyrgyzstan": "KGZ",
@@ -133,7 +156,7 @@ _ISO3 = re.compile(r"^[A-Z]{3}$")
 def _normalise(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("&", " and ")
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
@@ -188,15 +211,24 @@ def name_for(iso3: str) -> str | None:
 
 
 def suggest(name: str, n: int = 3) -> list[str]:
-    """Close spellings of ``name`` among known names, to show a user, never to apply."""
+    """Close spellings of ``name`` among known names, one per country, to show a user, never
+    to apply; for a word no name is close to, the shortest names that hold it ("Korea": North
+    Korea, South Korea)."""
     import difflib
 
     import pycountry
 
     known = set(ALIASES) | {_normalise(c.name) for c in pycountry.countries}
     known |= {_normalise(getattr(c, "common_name", c.name)) for c in pycountry.countries}
-    close = difflib.get_close_matches(_normalise(name), sorted(known), n=n, cutoff=0.8)
-    return [_display(k) for k in close]
+    typed = _normalise(name)
+    close = difflib.get_close_matches(typed, sorted(known), n=3 * n, cutoff=0.8)
+    if not close and len(typed) >= 4:  # "Korea": the names that hold it as a word
+        word = re.compile(rf"\b{re.escape(typed)}\b")
+        close = sorted((k for k in known if word.search(k)), key=lambda k: (len(k), k))
+    shown: dict[str, str] = {}
+    for key in close:
+        shown.setdefault(to_iso3(key), _display(key))
+    return list(shown.values())[:n]
 
 
 def _display(key: str) -> str:
@@ -206,4 +238,82 @@ def _display(key: str) -> str:
 
         c = pycountry.countries.lookup(key)
         return getattr(c, "common_name", None) or c.name
-    return key.title() if key.islower() else key
+    if not key.islower():
+        return key
+    # "st. vincent and the grenadines" -> "St. Vincent and the Grenadines", "D'" -> "d'"
+    titled = re.sub(r"(?<=.)\b(And|The|Of)\b", lambda m: m.group(1).lower(), key.title())
+    return titled.replace(" D'", " d'")
+
+
+def resolve_countries(values) -> list[str]:
+    """ISO3 codes for the countries a person typed, in the order given, each once.
+
+    Each value is read whole as a name or code first ("South Korea", "Gambia, The",
+    "Türkiye", "kaz"); else split on commas ("KAZ,RUS", "Korea, South, Kenya": a comma
+    joining two parts of one name is kept); else, for a piece of several words, split on
+    whitespace when every word is a name or code ("KAZ RUS"). Case, accents and curly quotes
+    do not matter (:func:`to_iso3`); nothing is guessed.
+
+    Raises
+    ------
+    ValueError
+        Naming every value or word that is neither, with close spellings (:func:`suggest`)
+        to check.
+
+    Examples
+    --------
+    >>> resolve_countries(["Kazakhstan", "KAZ RUS", "South Korea,UK"])
+    ['KAZ', 'RUS', 'KOR', 'GBR']
+    """
+    codes: list[str] = []
+    unknown: list[str] = []
+    for value in values:
+        found, bad = _read_value(str(value))
+        codes += found
+        unknown += bad
+    if unknown:
+        raise ValueError("; ".join(unknown))
+    return list(dict.fromkeys(codes))
+
+
+def _read_value(value: str) -> tuple[list[str], list[str]]:
+    """Codes of one value, and what is wrong with the parts that are not names or codes."""
+    whole = to_iso3(value)
+    if whole:
+        return [whole], []
+    if not value.strip():
+        return [], ["an empty country value"]
+    pieces = [p.strip() for p in value.split(",")]
+    codes, bad, i = [], [], 0
+    while i < len(pieces):
+        pair = to_iso3(", ".join(pieces[i:i + 2])) if i + 1 < len(pieces) else None
+        if pair:  # "Gambia, The" inside a longer list
+            codes.append(pair)
+            i += 2
+            continue
+        if pieces[i]:
+            found, wrong = _read_words(pieces[i])
+            codes += found
+            bad += wrong
+        i += 1
+    return codes, bad
+
+
+def _read_words(piece: str) -> tuple[list[str], list[str]]:
+    words = piece.split()
+    found = [to_iso3(w) for w in words]
+    if len(words) > 1 and all(found):
+        return found, []
+    if to_iso3(piece):
+        return [to_iso3(piece)], []
+    if len(words) > 1 and any(found) and not suggest(piece):
+        # "KAZ Narnia": name the word at fault, not the whole value
+        return [], [_unknown(w, piece) for w, c in zip(words, found) if not c]
+    return [], [_unknown(piece)]
+
+
+def _unknown(text: str, within: str | None = None) -> str:
+    where = f" (in {within!r})" if within else ""
+    close = [f"{name} ({to_iso3(name)})" for name in suggest(text)]
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown country {text!r}{where}: not an ISO3 code or a name this package knows{hint}"

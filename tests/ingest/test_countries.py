@@ -10,7 +10,8 @@ from collections import defaultdict
 import openpyxl
 import pytest
 
-from scoring.ingest.countries import ALIASES, USER_ASSIGNED, name_for, to_iso3
+from scoring.ingest.countries import (ALIASES, USER_ASSIGNED, name_for, resolve_countries,
+                                      suggest, to_iso3)
 
 
 def _xlsx_names(path, sheet, header_row, name_col="Country", edition_col=None):
@@ -181,3 +182,87 @@ def test_name_for():
     assert name_for("NGA") == "Nigeria"
     assert name_for("SCG") == "Serbia and Montenegro"
     assert name_for("ZZZ") is None
+
+
+# -- what a person types for a set of countries (``--country``) ----------------------------------
+
+def _bundled_names(raw_dir, name):
+    with open(raw_dir.parent / name, encoding="utf-8", newline="") as fh:
+        return {(r["country"], r["iso3"]) for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("table", ["fotn.csv", "fiw.csv"])
+def test_every_name_in_the_bundled_tables_resolves_to_its_rows_code(raw_dir, table):
+    pairs = _bundled_names(raw_dir, table)
+    assert len(pairs) > 100
+    wrong = {(n, c, tuple(resolve_countries([n]))) for n, c in pairs
+             if resolve_countries([n]) != [c]}
+    assert wrong == set()
+    # Case does not matter: FOTN 2013's booklet prints names in capitals.
+    assert {n for n, c in pairs if resolve_countries([n.lower()]) != [c]} == set()
+
+
+@pytest.mark.parametrize("typed, codes", [
+    (["Kazakhstan"], ["KAZ"]),
+    (["kazakhstan"], ["KAZ"]),
+    (["KAZ"], ["KAZ"]),
+    (["kaz"], ["KAZ"]),
+    (["T\u00fcrkiye"], ["TUR"]),
+    (["Turkey"], ["TUR"]),
+    (["Russia"], ["RUS"]),
+    (["Kyrgyz Republic"], ["KGZ"]),
+    (["C\u00f4te d'Ivoire"], ["CIV"]),
+    (["Cote d'Ivoire"], ["CIV"]),
+    (["The Gambia"], ["GMB"]),
+    (["Gambia"], ["GMB"]),
+    (["South Korea"], ["KOR"]),
+    (["Republic of Korea"], ["KOR"]),
+    (["UK"], ["GBR"]),
+    (["United Kingdom"], ["GBR"]),
+    (["USA"], ["USA"]),
+    (["United States"], ["USA"]),
+    (["UAE"], ["ARE"]),
+    (["Trinidad & Tobago"], ["TTO"]),
+    (["St Lucia"], ["LCA"]),
+    (["KAZ", "RUS"], ["KAZ", "RUS"]),
+    (["KAZ,RUS"], ["KAZ", "RUS"]),
+    (["KAZ, RUS,"], ["KAZ", "RUS"]),
+    (["KAZ RUS"], ["KAZ", "RUS"]),
+    (["  kaz   rus  "], ["KAZ", "RUS"]),
+    (["South Korea, United Kingdom"], ["KOR", "GBR"]),
+    (["Gambia, The"], ["GMB"]),
+    (["Gambia, The, Kenya"], ["GMB", "KEN"]),  # a comma inside a name is kept
+    (["KAZ RUS, South Korea"], ["KAZ", "RUS", "KOR"]),
+    (["KAZ", "Kazakhstan", "kaz,RUS"], ["KAZ", "RUS"]),  # each once, in the order given
+    (["Niger Nigeria"], ["NER", "NGA"]),
+    ([], []),
+])
+def test_resolve_countries(typed, codes):
+    assert resolve_countries(typed) == codes
+
+
+@pytest.mark.parametrize("typed, said", [
+    (["Kazakstan"], "unknown country 'Kazakstan': not an ISO3 code or a name this package "
+                    "knows; did you mean Kazakhstan (KAZ)?"),
+    (["KAZ,Kazakstan"], "did you mean Kazakhstan (KAZ)?"),
+    (["KAZ Narnia"], "unknown country 'Narnia' (in 'KAZ Narnia')"),
+    (["Guinea Bissau"], "did you mean Guinea-Bissau (GNB)?"),  # never split into Guinea + ?
+    (["Korea"], "did you mean North Korea (PRK), South Korea (KOR)?"),
+    ([""], "an empty country value"),
+])
+def test_unknown_countries_are_named_with_close_spellings(typed, said):
+    with pytest.raises(ValueError) as caught:
+        resolve_countries(typed)
+    assert said in str(caught.value)
+
+
+def test_every_unknown_value_is_named_at_once():
+    with pytest.raises(ValueError) as caught:
+        resolve_countries(["Narnia", "KAZ", "Kazakstan"])
+    assert "'Narnia'" in str(caught.value) and "'Kazakstan'" in str(caught.value)
+
+
+def test_suggestions_are_one_per_country_and_read_as_names():
+    assert suggest("Nigera") == ["Nigeria", "Niger"]
+    assert suggest("St Vincent & Grenadines") == ["St Vincent and the Grenadines"]
+    assert suggest("Narnia") == []
