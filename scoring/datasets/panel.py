@@ -144,6 +144,17 @@ class Panel:
                              f"{', '.join(unknown)}")
         return wanted
 
+    def region_members(self, regions, *, include_territories: bool = True) -> list[str]:
+        """ISO3 codes, sorted, of the panel's entities whose region is one of ``regions``:
+        FIW's, each entity's latest (:func:`scoring.datasets.regions.latest_regions`; FOTN
+        countries take FIW's by ISO3). Countries only unless ``include_territories``."""
+        from .regions import latest_regions
+
+        region = latest_regions(self.scores if self.regions is None else self.regions)
+        rows = self.scores if include_territories else self.scores[~self.territory_mask()]
+        wanted = set(regions)
+        return sorted(c for c in set(rows["iso3"].dropna()) if region.get(c) in wanted)
+
     def select(self, *, countries=None, include_territories: bool = True,
                from_edition: int | None = None, to_edition: int | None = None,
                editions=None) -> Panel:
