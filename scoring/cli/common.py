@@ -92,8 +92,14 @@ def data_options(func):
 
 def _input_options():
     return [
-        click.option("--country", "countries", multiple=True, metavar="ISO3",
-                     help="Restrict to these countries (repeatable)."),
+        click.option("--country", "countries", multiple=True, metavar="NAME|ISO3",
+                     callback=_country_codes,
+                     help="Restrict to these countries: ISO3 codes or names, as the data or "
+                          "common use spell them (Kazakhstan, T\u00fcrkiye, 'South Korea', "
+                          "UK), any case; repeatable, or several in one value, separated by "
+                          "commas or spaces ('KAZ,RUS', 'KAZ RUS'). With --region: these "
+                          "countries as well as the region's."),
+        region_option,
         click.option("--data", "extra", multiple=True,
                      type=click.Path(exists=True, dir_okay=False),
                      help="Add your own score file to the bundled data for this run "
@@ -112,6 +118,16 @@ def _input_options():
                      help="FIW: count territories too (default: countries only, as Freedom "
                           "House)."),
     ]
+
+
+def region_option(func):
+    """``--region``: FIW's regions, read as people type them (``_region_names``)."""
+    return click.option(
+        "--region", "regions", multiple=True, metavar="REGION", callback=_region_names,
+        help="Restrict to the countries of these FIW regions (Africa, Americas, Asia "
+             "(Asia-Pacific), Eurasia, Europe, Middle East; each country's latest; FOTN "
+             "countries take FIW's by ISO3): repeatable, any case, or a short form that fits "
+             "one region (ME, Afr).")(func)
 
 
 def _output_options():
@@ -174,9 +190,47 @@ def same_path(a, b) -> bool:
     return same_file(a, b)
 
 
-def selected(countries) -> list[str] | None:
-    """``--country`` values as the analyses take them (None: every country)."""
-    return list(countries) or None
+def _country_codes(ctx, param, values) -> tuple[str, ...]:
+    """``--country`` values as ISO3 codes, read once, as the command line is parsed."""
+    if not values:
+        return ()
+    from ..ingest.countries import resolve_countries
+
+    try:
+        return tuple(resolve_countries(values))
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc} ('scoring countries' lists who each index covers)",
+                                 ctx=ctx, param=param) from None
+
+
+def _region_names(ctx, param, values) -> tuple[str, ...]:
+    """``--region`` values as FIW writes the regions, read as the command line is parsed."""
+    if not values:
+        return ()
+    from ..datasets.regions import resolve_regions
+    from ..errors import ScoringError
+
+    try:
+        return tuple(resolve_regions(values))
+    except ScoringError as exc:  # no bundled FIW table to read the regions from
+        raise fail_from(exc) from None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def selected(countries, regions=(), panel=None, include_territories=True) -> list[str] | None:
+    """The ISO3 codes an analysis takes (None: every country): the ``--country`` codes, and
+    the panel's entities of the ``--region`` regions (countries only unless
+    ``include_territories``). A region with none of them in the data is a usage error, not
+    every country."""
+    chosen = list(countries)
+    if regions:
+        members = panel.region_members(regions, include_territories=include_territories)
+        if not members:
+            raise click.UsageError(f"--region {', '.join(regions)}: no "
+                                   f"{panel.methodology.entity} of the region in the data")
+        chosen += [c for c in members if c not in chosen]
+    return chosen or None
 
 
 class _LazyTables:

@@ -42,7 +42,7 @@ from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural,
               help="Seed of the bootstrap: the same seed gives the same intervals.")
 @data_options
 def compare(index, from_edition, to_edition, window, top, questions, stats, by, zero_method,
-            ci_method, resamples, confidence, seed, countries, extra, data_edition,
+            ci_method, resamples, confidence, seed, countries, regions, extra, data_edition,
             data_orientation, keep_flagged, include_territories, fmt, output):
     """Per-country change between two editions, on one scale, with a summary.
 
@@ -57,6 +57,8 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
       scoring compare --index fotn --from 2023 --to 2024
       scoring compare --from 2023 --to 2024 --stats --by region
       scoring compare --index fotn --from 2015 --to 2024 --country KAZ --country RUS
+      scoring compare --from 2023 --to 2024 --country "Kazakhstan, Russia, South Korea"
+      scoring compare --from 2023 --to 2024 --region Eurasia --country Turkey
       scoring compare --index fotn --to 2024 --window 5 --top 10
       scoring compare --from 2023 --to 2024 --questions --country KGZ
       scoring compare --index fiw --from 2021 --to 2022 --format json --output fiw.json
@@ -83,11 +85,12 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
                                "table; use --format json or xlsx for both, or leave one out")
     try:
         panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
+        chosen = selected(countries, regions, panel, include_territories)
         if window is not None:
             emit(_largest_changes(panel, to_edition, window, top, include_territories, fmt,
-                                  selected(countries)), output)
+                                  chosen), output)
             return
-        result = run(panel, from_edition, to_edition, countries=selected(countries),
+        result = run(panel, from_edition, to_edition, countries=chosen,
                      include_territories=include_territories)
         tests = None
         if stats:
@@ -138,7 +141,7 @@ def _largest_changes(panel, to_edition, window, top, include_territories, fmt, c
               help="monte-carlo draws; exact convolves the per-item error distributions.")
 @data_options
 def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, interval,
-                 method, countries, extra, data_edition, data_orientation, keep_flagged,
+                 method, countries, regions, extra, data_edition, data_orientation, keep_flagged,
                  include_territories, fmt, output):
     """Would each country's change survive a re-scoring? An explicit error model.
 
@@ -168,7 +171,8 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
     try:
         panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
         # One comparison, modelled twice: the re-scoring model and the question signs.
-        comparison = compare(panel, from_edition, to_edition, countries=selected(countries),
+        comparison = compare(panel, from_edition, to_edition,
+                             countries=selected(countries, regions, panel, include_territories),
                              include_territories=include_territories)
         robust = rescoring_robustness(comparison, p=error_p, alpha=alpha, draws=draws,
                                       seed=seed, interval=interval, method=method)

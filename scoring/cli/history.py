@@ -20,8 +20,8 @@ from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural,
 @click.option("--exact-max-n", type=click.IntRange(0, 50), default=10, show_default=True,
               help="Series of at most this many editions get an exact permutation p-value.")
 @data_options
-def trend(series, from_edition, to_edition, confidence, exact_max_n, index, countries, extra,
-          data_edition, data_orientation, keep_flagged, include_territories, fmt, output):
+def trend(series, from_edition, to_edition, confidence, exact_max_n, index, countries, regions,
+          extra, data_edition, data_orientation, keep_flagged, include_territories, fmt, output):
     """Trend of each country's scores across editions, with FDR control, and the global run.
 
     Per country (and per series): Mann-Kendall S with tie-corrected variance, a two-sided p
@@ -35,7 +35,7 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
     \b
     Examples:
       scoring trend --index fotn
-      scoring trend --index fiw --from 2013 --to 2024 --country HUN --country POL
+      scoring trend --index fiw --from 2013 --to 2024 --country Hungary,Poland
       scoring trend --index fotn --series categories --format csv --output trends.csv
     """
     from ..analysis.series import country_trends
@@ -43,7 +43,9 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
 
     try:
         panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
-        table = country_trends(panel, series=series, countries=selected(countries),
+        table = country_trends(panel, series=series,
+                               countries=selected(countries, regions, panel,
+                                                  include_territories),
                                from_edition=from_edition, to_edition=to_edition,
                                include_territories=include_territories,
                                confidence=confidence, exact_max_n=exact_max_n)
@@ -101,7 +103,7 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
               help="Steps without a further move that end it (stasis).")
 @data_options
 def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal, tolerance,
-                 index, countries, extra, data_edition, data_orientation, keep_flagged,
+                 index, countries, regions, extra, data_edition, data_orientation, keep_flagged,
                  include_territories, fmt, output):
     """Episodes of sustained decline or improvement, per country, in score points.
 
@@ -116,6 +118,7 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
     Examples:
       scoring episodes --index fotn
       scoring episodes --index fiw --country HUN --country POL
+      scoring episodes --index fiw --region Europe
       scoring episodes --index fotn --series categories --cumulative 5 --format csv
     """
     from ..analysis.episodes import EpisodeRules, episodes
@@ -126,7 +129,8 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
                              one_step_reversal=one_step_reversal,
                              gradual_reversal=gradual_reversal, tolerance=tolerance)
         panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
-        found = episodes(panel, series=series, countries=selected(countries),
+        found = episodes(panel, series=series,
+                         countries=selected(countries, regions, panel, include_territories),
                          include_territories=include_territories, rules=rules)
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None

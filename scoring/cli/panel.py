@@ -36,7 +36,7 @@ LEVELS = ("total", "categories", "questions")
               help="Write here instead of the terminal (atomically: all or nothing; never "
                    "over an input file).")
 @input_options
-def panel(level, wide, from_edition, to_edition, fmt, output, index, countries, extra,
+def panel(level, wide, from_edition, to_edition, fmt, output, index, countries, regions, extra,
           data_edition, data_orientation, keep_flagged, include_territories):
     """The canonical scores (higher = freer), one row per country and edition, as a file.
 
@@ -74,7 +74,8 @@ def panel(level, wide, from_edition, to_edition, fmt, output, index, countries, 
                                f"FILE.{fmt}")
     try:
         data = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
-        table = panel_table(data, level=level, wide=wide, countries=selected(countries),
+        table = panel_table(data, level=level, wide=wide,
+                            countries=selected(countries, regions, data, include_territories),
                             include_territories=include_territories,
                             from_edition=from_edition, to_edition=to_edition)
     except (ScoringError, ValueError) as exc:

@@ -127,7 +127,8 @@ def test_parquet_without_pyarrow_is_a_usage_error_naming_the_extra(run, tmp_path
 
 @pytest.mark.parametrize("args, message", [
     (["--from", "2030"], "editions 2030-last hold no rows of fotn"),
-    (["--country", "XXX"], "not found: XXX"),
+    (["--country", "XXX"], "unknown country 'XXX'"),  # no country anywhere
+    (["--country", "CIV"], "not found: CIV"),  # a country FOTN does not cover
     (["--level", "items"], "Invalid value for '--level'"),
 ])
 def test_bad_requests_are_usage_errors(run, args, message):
