@@ -51,6 +51,8 @@ _API = {
     "available_methodologies": "methodology",
     "Methodology": "methodology",
     "to_iso3": "ingest.countries",
+    "resolve_countries": "ingest.countries",
+    "country_coverage": "datasets.coverage",
     "read_booklet": "ingest.reports",
     "ScoringError": "errors",
     "ReadError": "errors",

@@ -5,6 +5,7 @@ One module per command group, each a thin layer over the library:
 - :mod:`.common`: exit codes, the error mapping, the options every analysis shares, loading
   the panel once per command, writing output;
 - :mod:`.datasets`: ``scoring datasets`` (list, build);
+- :mod:`.countries`: ``scoring countries`` (who an index covers, in which editions);
 - :mod:`.files`: ``scoring validate`` and ``scoring ingest-report`` (one file in);
 - :mod:`.compare`: ``scoring compare`` and ``scoring significance`` (two editions);
 - :mod:`.history`: ``scoring trend`` and ``scoring episodes`` (every edition);
@@ -26,6 +27,7 @@ import click
 
 from .common import EXIT_HELP
 from .compare import compare, significance
+from .countries import countries
 from .datasets import datasets
 from .figures import figures
 from .files import ingest_report, validate
@@ -45,12 +47,13 @@ def main():
       scoring compare --index fotn --from 2023 --to 2024
       scoring validate my_scores.csv --index fotn --edition 2025
       scoring panel --index fiw --level categories --output fiw.dta
+      scoring countries --index fiw --edition 2025
       scoring datasets
     """
 
 
-for _command in (datasets, validate, ingest_report, compare, significance, trend, figures,
-                 episodes_cmd, panel):
+for _command in (datasets, countries, validate, ingest_report, compare, significance, trend,
+                 figures, episodes_cmd, panel):
     main.add_command(_command)
 
 
