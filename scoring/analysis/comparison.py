@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..datasets.panel import Panel, as_panel
+from ..datasets.panel import Panel, as_panel, edition_ranges
 from ..methodology import LOWER_IS_FREER, Methodology
 from .decompose import question_changes, rank_table, status_distances, transition_matrix
 
@@ -270,20 +270,9 @@ def _not_in_pair(panel, countries, a: int, b: int) -> str:
     said = []
     for iso in panel.check_countries(countries):
         eds = sorted(int(e) for e in rows.loc[rows["iso3"] == iso, "edition"])
-        said.append(f"{iso} is in editions {_ranges(eds)}")
+        said.append(f"{iso} is in editions {edition_ranges(eds, panel.editions)}")
     return (f"countries must be in edition {a} or {b} to be compared; none is: "
             + "; ".join(said))
-
-
-def _ranges(eds: list[int]) -> str:
-    """[2011, 2012, 2013, 2015] -> "2011-2013, 2015"."""
-    parts, start = [], None
-    for i, e in enumerate(eds):
-        start = e if start is None else start
-        if i + 1 == len(eds) or eds[i + 1] != e + 1:
-            parts.append(str(e) if start == e else f"{start}-{e}")
-            start = None
-    return ", ".join(parts)
 
 
 def _derive_status(chosen: pd.DataFrame, m: Methodology, editions, notes: list[str]):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .panel import Panel, as_panel
+from .panel import Panel, as_panel, edition_ranges
 
 __all__ = ["country_coverage", "edition_ranges"]
 
@@ -79,16 +79,3 @@ def country_coverage(data: Panel | pd.DataFrame | None = None, index: str | None
         "edition": edition, "regions": list(regions or []), "n": len(table),
         "countries": len(table) - territories, "territories": territories}
     return table
-
-
-def edition_ranges(covered, editions) -> str:
-    """``covered`` as runs of consecutive ``editions`` (the panel's, so a year no edition was
-    published in is no gap): ``"2011-2016, 2018-2024"``; a run of one is the year alone."""
-    place = {int(e): i for i, e in enumerate(sorted(editions))}
-    runs: list[list[int]] = []
-    for e in sorted(int(x) for x in covered):
-        if runs and place[e] == place[runs[-1][1]] + 1:
-            runs[-1][1] = e
-        else:
-            runs.append([e, e])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

@@ -20,7 +20,7 @@ from ..errors import ScoringError
 from ..ingest.harmonize import to_canonical
 from ..methodology import Methodology, load_methodology
 
-__all__ = ["Panel", "load_panel", "as_panel"]
+__all__ = ["Panel", "load_panel", "as_panel", "edition_ranges"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -265,3 +265,16 @@ def _frame_index(frame: pd.DataFrame) -> str:
     # better.
     keys = frame["index"].dropna().unique() if "index" in frame.columns else []
     return str(keys[0]) if len(keys) == 1 else "fotn"
+
+
+def edition_ranges(covered, editions) -> str:
+    """``covered`` as runs of consecutive ``editions`` (the panel's, so a year no edition was
+    published in is no gap): ``"2011-2016, 2018-2024"``; a run of one is the year alone."""
+    place = {int(e): i for i, e in enumerate(sorted(editions))}
+    runs: list[list[int]] = []
+    for e in sorted(int(x) for x in covered):
+        if runs and place[e] == place[runs[-1][1]] + 1:
+            runs[-1][1] = e
+        else:
+            runs.append([e, e])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
