@@ -35,7 +35,8 @@ class Comparison:
         ``scale_converted`` (editions converted from lower-is-freer), ``third_party``
         (editions with rows from a third party's series, to be credited), ``status_derived``
         (editions whose status was computed from the total because the source has none),
-        ``flagged`` (entities whose rows break a rule), ``citation``.
+        ``flagged`` (entities whose rows break a rule), ``citation`` (Freedom House's, for the
+        editions it published: not those only users' files supply; None if neither).
     notes : list of str
         Comparability notes, in words, for every caveat the numbers carry.
     questions : DataFrame
@@ -115,7 +116,8 @@ def compare(
         (the same among the entities in both editions only: entries and exits do not move
         it), ``points_to_freer_status`` and ``points_to_less_free_status`` (in the later edition; NaN at the top or bottom
         status), ``region`` (FIW's; FOTN countries take FIW's by ISO3), ``status_change``
-        (``"PF -> NF"``, or ``""``), ``flags`` (rules either row breaks).
+        (``"PF -> NF"``, or ``""``), ``flags`` (rules either row breaks), ``source_from`` and
+        ``source_to`` (the file each edition's row came from, where the data say).
         Sorted by ``delta``, largest decline first. All scores on the canonical
         higher-is-freer scale, so a negative delta is a decline.
 
@@ -169,6 +171,9 @@ def compare(
     out["status_change"] = change.where(out["status_from"] != out["status_to"], "")
     out["flags"] = [_joined_flags(before.at[i, "flags"], after.at[i, "flags"])
                     for i in out.index]
+    if "source" in chosen.columns:  # which file each side's row came from
+        out["source_from"] = before.loc[out.index, "source"]
+        out["source_to"] = after.loc[out.index, "source"]
     out = out.reset_index(names="iso3")
     out = out.sort_values(["delta", "country"], kind="stable", na_position="last")
     out = out.reset_index(drop=True)
@@ -197,7 +202,7 @@ def compare(
         "third_party": third_party,
         "status_derived": derived,
         "flagged": flagged,
-        "citation": m.cite([a, b]),
+        "citation": _citation(m, chosen, (a, b)),
     }
     nonzero = out["residual"].fillna(0).ne(0) if "residual" in out else pd.Series(False)
     if nonzero.any():
@@ -262,6 +267,15 @@ def _third_party_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
                      f"come from a third party's series compiled from Freedom House's "
                      f"scores ({sources}); credit it alongside Freedom House.")
     return editions
+
+
+def _citation(m: Methodology, chosen: pd.DataFrame, editions) -> str | None:
+    """Freedom House's citation for the editions it published: an edition whose rows all come
+    from users' files is not Freedom House's (None when neither is)."""
+    if "source_kind" in chosen.columns:
+        theirs = chosen.loc[chosen["source_kind"] != "user-file", "edition"]
+        editions = sorted({int(e) for e in theirs})
+    return m.cite(editions) if len(editions) else None
 
 
 def _not_in_pair(panel, countries, a: int, b: int) -> str:

@@ -47,7 +47,8 @@ def largest_changes(
     DataFrame
         ``direction`` ("decline" or "improvement"), ``position`` (1 = largest; tied changes
         share the position), ``iso3``, ``country``, ``from_edition``, ``to_edition``,
-        ``total_from``, ``total_to``, ``delta``, ``status_from``, ``status_to``, ``tied``.
+        ``total_from``, ``total_to``, ``delta``, ``status_from``, ``status_to``, ``tied``
+        (and ``source_from``, ``source_to``: each row's file, where the data say).
         Declines first, largest first; then improvements. Units with no change are never
         listed. ``attrs["notes"]`` carries the comparison's notes.
 
@@ -86,6 +87,7 @@ def largest_changes(
         parts.append(keep)
     cols = ["direction", "position", "iso3", "country", "from_edition", "to_edition",
             "total_from", "total_to", "delta", "status_from", "status_to", "tied"]
+    cols += [c for c in ("source_from", "source_to") if c in rows.columns]
     if not parts:
         out = pd.DataFrame(columns=cols)
     else:

@@ -112,13 +112,17 @@ def _largest_changes(panel, to_edition, window, top, include_territories, fmt, c
     table = largest_changes(panel, edition=to_edition, years=window, n=top,
                             include_territories=include_territories, countries=countries)
     s = table.attrs["summary"]
+    rows = panel.scores
+    used = rows[rows["edition"].isin([s["from"], s["to"]])]
+    if countries:
+        used = used[used["iso3"].isin(countries)]
     return tables.format_result(
         table, fmt, summary={**s, "window": window, "top": top},
         notes=list(panel.notes) + table.attrs["notes"],
         title=[f"{s['name']}: largest {window}-year changes, {s['from']} -> {s['to']} "
                f"(top {top} each way; ties included; higher = freer)"],
         numeric=["position", "from_edition", "to_edition", "total_from", "total_to", "delta"],
-        source=f"Source: {s['citation']}; analysis: scoring")
+        sources=tables.sources_block(panel.methodology, used))
 
 
 @click.command(epilog=EXIT_HELP)
@@ -183,6 +187,9 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
     qc = consistency.set_index("iso3")[["down", "up", "unchanged", "p", "q"]].add_prefix(
         "questions_")
     table = robust.join(qc, on="iso3")
+    if "source_from" in comparison.rows.columns:
+        table = table.join(comparison.rows.set_index("iso3")[["source_from", "source_to"]],
+                           on="iso3")
     summary = {"index": index, "from": from_edition, "to": to_edition, "n": len(table),
                "robust": int(table["robust"].sum()),
                "robust_declines": int((table["robust"] & (table["delta"] < 0)).sum()),
@@ -207,4 +214,5 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
             "delta", "p_decline", "p_improve", "p_unchanged", "change_low", "change_high",
             "p_flip", "q_flip", "questions_down", "questions_up", "questions_p"],
         digits={"p_decline": 3, "p_improve": 3, "p_unchanged": 3, "p_flip": 3, "q_flip": 3,
-                "questions_p": 3}), output)
+                "questions_p": 3},
+        sources=tables.sources_block(panel.methodology, comparison.scores)), output)

@@ -78,14 +78,15 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
                      f"{'s' if run['run'] != 1 else ''} of editions"
                      f"{' (at least)' if run['at_least'] else ''}; stopped by: "
                      f"{run['stopped_by']}")
-    shown = table if fmt != "table" else table[
+    used = window.scores[window.scores["iso3"].isin(table["iso3"])]
+    shown = tables.with_sources(table, used) if fmt != "table" else table[
         ["iso3", "country", "series", "n", "first", "last", "sen_slope", "sen_lo", "sen_hi",
          "tau_b", "p", "p_method", "q", "note"]]
     emit(tables.format_result(
         shown, fmt, title=title, summary=summary, notes=list(panel.notes),
         numeric=["n", "first", "last", "sen_slope", "sen_lo", "sen_hi", "tau_b", "p", "q"],
         digits={"sen_slope": 2, "sen_lo": 2, "sen_hi": 2, "tau_b": 2, "p": 4, "q": 4},
-        source=f"Source: {m.cite(eds)}; analysis: scoring"), output)
+        sources=tables.sources_block(m, used)), output)
 
 
 @click.command("episodes", epilog=EXIT_HELP)
@@ -129,8 +130,8 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
                              one_step_reversal=one_step_reversal,
                              gradual_reversal=gradual_reversal, tolerance=tolerance)
         panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
-        found = episodes(panel, series=series,
-                         countries=selected(countries, regions, panel, include_territories),
+        chosen = selected(countries, regions, panel, include_territories)
+        found = episodes(panel, series=series, countries=chosen,
                          include_territories=include_territories, rules=rules)
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
@@ -147,8 +148,12 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
              f"rules: start {start:g}, cumulative {cumulative:g}, one-step reversal "
              f"{one_step_reversal:g}, gradual reversal {gradual_reversal:g} points; tolerance "
              f"{tolerance} steps"]
+    used = panel.scores if chosen is None else panel.scores[panel.scores["iso3"].isin(chosen)]
+    if not include_territories and panel.has_territories:
+        used = used[~panel.territory_mask(used)]
     emit(tables.format_result(
-        found, fmt, title=title, summary=summary, notes=list(panel.notes),
+        found if fmt == "table" else tables.with_sources(found, used), fmt, title=title,
+        summary=summary, notes=list(panel.notes),
         numeric=["baseline_edition", "first_edition", "last_edition", "start_value",
                  "end_value", "total_change", "n_steps"],
-        source=f"Source: {m.cite(eds)}; analysis: scoring"), output)
+        sources=tables.sources_block(m, used)), output)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .results import FigureResults
+from .sources import credit_sentence, source_line
 
 __all__ = ["Figure", "draw_figures", "FIGURE_NAMES"]
 
@@ -51,9 +52,9 @@ class _Context:
         self.pair_credits = [dict(x, editions=[e for e in x["editions"] if e in (a, b)])
                              for x in r.credits if set(x["editions"]) & {a, b}]
         self.hist_credits = list(r.credits)
-        self.source = _source_line(pair, self.pair_credits)
-        self.hist_source = _source_line(f"{self.m.name} {self.first}\u2013{b}",
-                                        self.hist_credits)
+        self.source = source_line(f"Freedom House, {pair}", self.pair_credits)
+        self.hist_source = source_line(f"Freedom House, {self.m.name} {self.first}\u2013{b}",
+                                       self.hist_credits)
         self.bands = ([(str(x.value), x.low, x.high) for x in self.m.status.bands]
                       if self.m.status.rule == "bands" else None)
         model = r.error_model
@@ -73,29 +74,6 @@ class _Context:
         ax.set_title(title, loc="left", pad=pad)
         add_source(ax.figure, src)
         return ax.figure
-
-
-def _editions(eds) -> str:
-    eds = [str(e) for e in eds]
-    return eds[0] if len(eds) == 1 else ", ".join(eds[:-1]) + " and " + eds[-1]
-
-
-def _source_line(span: str, credits: list[dict]) -> str:
-    """"Source: Freedom House, FOTN 2011-2024 (2017 via DA2I); analysis: scoring"."""
-    via = "; ".join(f"{_editions(x['editions'])} "
-                    f"{'via' if x['kind'] == 'third-party' else 'from'} {x['credit']}"
-                    for x in credits)
-    return f"Source: Freedom House, {span}{f' ({via})' if via else ''}; analysis: scoring"
-
-
-def credit_sentence(credits: list[dict]) -> str:
-    """The alt text's sentence on rows that are not Freedom House's own ('' when none)."""
-    said = [f"the scores of {_editions(x['editions'])} come from "
-            + (f"a third party's compilation of Freedom House's scores ({x['credit']})"
-               if x["kind"] == "third-party" else f"a {x['credit']}, not from Freedom House")
-            for x in credits]
-    text = "; ".join(said)
-    return f" {text[0].upper()}{text[1:]}." if said else ""
 
 
 def _change_bars(c: _Context) -> Figure:

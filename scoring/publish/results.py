@@ -21,9 +21,9 @@ from ..analysis.robustness import rescoring_robustness
 from ..analysis.series import long_series, series_trends
 from ..analysis.yearly import changes_table, decline_run, yearly_counts
 from ..datasets.panel import as_panel
-from ..datasets.registry import load_sources
-from ..errors import DatasetError, ScoringError
+from ..errors import ScoringError
 from ..methodology import Methodology, load_methodology
+from .sources import others, source_credits
 
 __all__ = ["FigureResults", "figure_results", "DATA_FILES"]
 
@@ -189,26 +189,4 @@ def figure_results(
         counts=yearly_counts(list(pairs.values())),
         error_model={"p": error_p, "alpha": alpha, "interval": robust.attrs["model"]["interval"],
                      "method": "exact"},
-        credits=_credits(history.scores))
-
-
-def _credits(scores: pd.DataFrame) -> list[dict]:
-    """Who to credit besides Freedom House: each third-party series and user file in ``scores``
-    with the editions it supplies (the name from ``credit`` in sources.toml, else the file)."""
-    if "source_kind" not in scores.columns:
-        return []
-    theirs = scores[scores["source_kind"].isin(["third-party", "user-file"])]
-    if theirs.empty:
-        return []
-    try:
-        names = {s["file"].removeprefix("raw/"): s["credit"] for s in load_sources()
-                 if "credit" in s}
-    except DatasetError:  # no bundled datasets folder: credit by file name
-        names = {}
-    out = []
-    for (kind, source), rows in theirs.groupby(["source_kind", "source"], sort=True):
-        out.append({"kind": kind, "source": source,
-                    "credit": names.get(source, source) if kind == "third-party"
-                    else f"user file {source}",
-                    "editions": sorted(int(e) for e in rows["edition"].unique())})
-    return out
+        credits=others(source_credits(history.scores)))

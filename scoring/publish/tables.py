@@ -11,9 +11,10 @@ import pandas as pd
 
 from .._json import plain, records
 from .._output import neutralise_cell
+from .sources import sources_block, with_sources
 
 __all__ = ["text_table", "to_csv", "to_xlsx", "plain", "records", "format_comparison",
-           "format_result"]
+           "format_result", "sources_block", "with_sources"]
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -97,8 +98,10 @@ def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
     if stats is not None:
         s.update(stats_summary(stats))
     rows = result.questions if questions else result.rows
+    sources = sources_block(result.methodology, result.scores)
     if fmt == "json":
-        doc = {"summary": plain(s), "notes": result.notes, "rows": records(rows)}
+        doc = {"summary": plain(s), "notes": result.notes, "sources": plain(sources),
+               "rows": records(rows)}
         if not questions:
             doc["transitions"] = {str(k): {str(c): int(v) for c, v in r.items()}
                                   for k, r in result.transitions.iterrows()}
@@ -114,6 +117,7 @@ def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
             sheets["transitions"] = result.transitions.reset_index()
         if stats is not None:
             sheets["tests"] = stats
+        sheets["sources"] = pd.DataFrame(sources["files"])
         return to_xlsx(sheets, result.notes)
     lines = [
         f"{s['name']}: {s['from']} -> {s['to']} (scores on one scale: higher = freer)",
@@ -152,7 +156,7 @@ def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
         lines.append("")
         lines.append(format_stats(stats))
     lines.append("")
-    lines.append(f"Source: {s['citation']}; analysis: scoring")
+    lines.append(sources["line"])
     return "\n".join(lines) + "\n"
 
 
@@ -200,18 +204,27 @@ def format_stats(stats: pd.DataFrame) -> str:
 
 
 def format_result(frame: pd.DataFrame, fmt: str, *, title: list[str], summary: dict,
-                  notes: list[str], numeric=(), digits=None, source: str = "") -> str:
-    """Any result table with a title, summary and notes, as table, CSV or JSON."""
+                  notes: list[str], numeric=(), digits=None, sources: dict | None = None) -> str:
+    """Any result table with a title, summary and notes, as table, CSV, JSON or xlsx.
+
+    ``sources`` (:func:`scoring.publish.sources.sources_block`) is the JSON ``sources`` block,
+    the xlsx sheet of source files and the table's closing source line."""
     if fmt == "json":
-        return json.dumps({"summary": plain(summary), "notes": notes,
-                           "rows": records(frame)}, indent=2, ensure_ascii=False) + "\n"
+        doc = {"summary": plain(summary), "notes": notes}
+        if sources is not None:
+            doc["sources"] = plain(sources)
+        doc["rows"] = records(frame)
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return to_csv(frame)
     if fmt == "xlsx":
-        return to_xlsx({"rows": frame, "summary": pd.DataFrame(
-            [{"key": k, "value": _cell(v)} for k, v in plain(summary).items()])}, notes)
+        sheets = {"rows": frame, "summary": pd.DataFrame(
+            [{"key": k, "value": _cell(v)} for k, v in plain(summary).items()])}
+        if sources is not None:
+            sheets["sources"] = pd.DataFrame(sources["files"])
+        return to_xlsx(sheets, notes)
     lines = list(title) + [f"note: {n}" for n in notes] + [""]
     lines.append(text_table(frame, numeric=numeric, digits=digits))
-    if source:
-        lines += ["", source]
+    if sources is not None:
+        lines += ["", sources["line"]]
     return "\n".join(lines) + "\n"

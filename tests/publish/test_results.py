@@ -218,8 +218,8 @@ def test_rows_not_freedom_houses_own_are_credited(small_data, tmp_path):
     mine.loc[mine["edition"] == 2024, ["source", "source_kind"]] = ["mine.csv", "user-file"]
     line, alt = sources(figure_results(mine, index="fotn", from_edition=2023,
                                        to_edition=2024))["change_bars"]
-    assert line == ("Source: Freedom House, Freedom on the Net 2023\u20132024 (2024 from user "
-                    "file mine.csv); analysis: scoring")
+    assert line == ("Source: Freedom House, Freedom on the Net 2023\u20132024; 2024 from user "
+                    "file mine.csv (not Freedom House's); analysis: scoring")
     assert alt.endswith("The scores of 2024 come from a user file mine.csv, not from Freedom "
                         "House.")
     # A saved set keeps its credits, so a redraw says the same.
