@@ -150,8 +150,8 @@ def compare(
     # country selection: a country's rank does not depend on which others were asked for.
     counted = pair if include_territories else pair[~panel.territory_mask(pair)]
     chosen = pair[pair["iso3"].isin(panel.check_countries(countries))] if countries else pair
-    if countries and chosen.empty:
-        raise ValueError(_not_in_pair(panel, countries, a, b))
+    if countries:
+        _absent(panel, countries, chosen, (a, b), notes)
     entities, excluded = "countries", 0
     if panel.has_territories:
         entities, excluded = _territory_rule(panel, chosen, include_territories, notes)
@@ -278,15 +278,18 @@ def _citation(m: Methodology, chosen: pd.DataFrame, editions) -> str | None:
     return m.cite(editions) if len(editions) else None
 
 
-def _not_in_pair(panel, countries, a: int, b: int) -> str:
-    """Why a selection of countries gives nothing to compare: the editions each is in."""
-    rows = panel.scores
-    said = []
-    for iso in panel.check_countries(countries):
-        eds = sorted(int(e) for e in rows.loc[rows["iso3"] == iso, "edition"])
-        said.append(f"{iso} is in editions {edition_ranges(eds, panel.editions)}")
-    return (f"countries must be in edition {a} or {b} to be compared; none is: "
-            + "; ".join(said))
+def _absent(panel, countries, chosen: pd.DataFrame, pair, notes: list[str]) -> None:
+    """Say which countries asked for are in neither edition, with the editions each is in;
+    refuse when none of them is (nothing to compare)."""
+    rows, there = panel.scores, set(chosen["iso3"])
+    said = [f"{iso} is in editions "
+            f"{edition_ranges(rows.loc[rows['iso3'] == iso, 'edition'], panel.editions)}"
+            for iso in panel.check_countries(countries) if iso not in there]
+    if chosen.empty:
+        raise ValueError(f"countries must be in edition {pair[0]} or {pair[1]} to be "
+                         f"compared; none is: {'; '.join(said)}")
+    if said:
+        notes.append(f"Not compared, in neither {pair[0]} nor {pair[1]}: {'; '.join(said)}.")
 
 
 def _derive_status(chosen: pd.DataFrame, m: Methodology, editions, notes: list[str]):

@@ -140,8 +140,12 @@ class Panel:
         known = set((self.scores if rows is None else rows)["iso3"].dropna())
         unknown = [c for c in wanted if c not in known]
         if unknown:
-            raise ValueError(f"countries must be ISO3 codes in the data; not found: "
-                             f"{', '.join(unknown)}")
+            from ..ingest.countries import name_for
+
+            named = [f"{c} ({name_for(c)})" if name_for(c) else c for c in unknown]
+            raise ValueError(f"not in the {self.methodology.name} data (any edition): "
+                             f"{', '.join(named)}; `scoring countries --index {self.index}` "
+                             "lists who is covered")
         return wanted
 
     def region_members(self, regions, *, include_territories: bool = True) -> list[str]:

@@ -39,6 +39,8 @@ ALIASES: dict[str, str] = {
     "dr congo": "COD",
     "congo-kinshasa": "COD",
     "congo-brazzaville": "COG",
+    "congo, dem. rep.": "COD",
+    "congo, rep.": "COG",
     "micronesia": "FSM",
     "russia": "RUS",
     "turkey": "TUR",
@@ -276,8 +278,24 @@ def resolve_countries(values) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+#: Names a person may type for either of two countries: refused in ``--country`` rather than
+#: read as the one a data file usually means by them.
+TYPED_AMBIGUOUS = {"congo": ("COG", "Republic of the Congo (Brazzaville)",
+                             "COD", "Democratic Republic of the Congo (Kinshasa)")}
+
+
+def _ambiguous(text: str) -> str | None:
+    both = TYPED_AMBIGUOUS.get(_normalise(text))
+    if both is None:
+        return None
+    return (f"{text.strip()!r} is ambiguous: {both[1]} ({both[0]}) or {both[3]} ({both[2]}); "
+            "give the code")
+
+
 def _read_value(value: str) -> tuple[list[str], list[str]]:
     """Codes of one value, and what is wrong with the parts that are not names or codes."""
+    if _ambiguous(value):
+        return [], [_ambiguous(value)]
     whole = to_iso3(value)
     if whole:
         return [whole], []
@@ -300,6 +318,8 @@ def _read_value(value: str) -> tuple[list[str], list[str]]:
 
 
 def _read_words(piece: str) -> tuple[list[str], list[str]]:
+    if _ambiguous(piece):
+        return [], [_ambiguous(piece)]
     words = piece.split()
     found = [to_iso3(w) for w in words]
     if len(words) > 1 and all(found):

@@ -30,7 +30,7 @@ def json_codes(output: str) -> list[str]:
 def test_compare_country_as_people_write_it(run, printed_codes, value, codes):
     result = run(*COMPARE, "--country", value)
     if codes is None:
-        assert result.exit_code == 2 and "not found: CIV" in result.output
+        assert result.exit_code == 2 and "(any edition): CIV (Côte d'Ivoire)" in result.output
         return
     assert result.exit_code == 0, result.output
     assert printed_codes(result.output) == codes
@@ -111,3 +111,28 @@ def test_a_region_with_none_of_its_countries_in_the_data_is_refused():
     with pytest.raises(click.UsageError, match="no country of the region in the data"):
         selected((), ("Europe",), panel)
     assert selected(("KAZ",)) == ["KAZ"] and selected(()) is None
+
+
+def test_a_country_asked_for_but_in_neither_edition_is_named_not_dropped(run):
+    # Before: --country KAZ,SYR on 2023 -> 2024 showed Kazakhstan and said nothing of Syria.
+    r = run("compare", "--from", 2023, "--to", 2024, "--country", "KAZ,SYR", "--format", "json")
+    doc = json.loads(r.output)
+    assert [x["iso3"] for x in doc["rows"]] == ["KAZ"]
+    assert "Not compared, in neither 2023 nor 2024: SYR is in editions 2012-2020." in doc["notes"]
+
+
+def test_congo_alone_is_ambiguous_and_the_full_names_are_not(run):
+    r = run("compare", "--index", "fiw", "--from", 2024, "--to", 2025, "--country", "Congo")
+    assert r.exit_code == 2
+    assert "'Congo' is ambiguous" in r.output and "(COG)" in r.output and "(COD)" in r.output
+    r = run("compare", "--index", "fiw", "--from", 2024, "--to", 2025, "--country",
+            "Congo, Dem. Rep.", "--country",
+            "Congo (Brazzaville)", "--format", "json")
+    assert {x["iso3"] for x in json.loads(r.output)["rows"]} == {"COD", "COG"}
+
+
+def test_a_country_the_index_never_covered_is_named_with_where_to_look(run):
+    r = run("compare", "--from", 2023, "--to", 2024, "--country", "Mali")
+    assert r.exit_code == 2
+    assert ("not in the Freedom on the Net data (any edition): MLI (Mali); `scoring countries "
+            "--index fotn` lists who is covered") in r.output

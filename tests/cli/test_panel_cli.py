@@ -128,7 +128,7 @@ def test_parquet_without_pyarrow_is_a_usage_error_naming_the_extra(run, tmp_path
 @pytest.mark.parametrize("args, message", [
     (["--from", "2030"], "editions 2030-last hold no rows of fotn"),
     (["--country", "XXX"], "unknown country 'XXX'"),  # no country anywhere
-    (["--country", "CIV"], "not found: CIV"),  # a country FOTN does not cover
+    (["--country", "CIV"], "(any edition): CIV"),  # a country FOTN does not cover
     (["--level", "items"], "Invalid value for '--level'"),
 ])
 def test_bad_requests_are_usage_errors(run, args, message):
