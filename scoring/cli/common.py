@@ -64,6 +64,8 @@ def output_format(fmt, output, formats=FORMATS, default: str = "table") -> str:
     """The format asked for, else the one the ``--output`` suffix names, else ``default``; a
     suffix that names another format is a usage error (a CSV file holding a text table is
     data lost without a word)."""
+    if output:
+        _writable(output)
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
     if fmt is None:
         return suffix if suffix in formats and suffix != "table" else default
@@ -71,6 +73,20 @@ def output_format(fmt, output, formats=FORMATS, default: str = "table") -> str:
         raise click.UsageError(f"--format {fmt} but --output {output} ends in .{suffix}; "
                                "give one or make them agree")
     return fmt
+
+
+def _writable(output) -> None:
+    """Refuse an ``--output`` that is not a new path or a writable regular file, before any
+    work is done (the write checks again)."""
+    from .._output import OutputRefused, check_output
+
+    try:
+        check_output(output)
+    except OutputRefused as exc:
+        raise IOFailure(str(exc)) from None
+    if any(same_path(output, f) for f in _bundled_files()):
+        raise click.UsageError(f"--output {output} is a file of the bundled datasets, which "
+                               "every command reads; choose another path")
 
 
 def _format_from_output(func):
@@ -146,21 +162,22 @@ def load_data(index, extra, data_edition, data_orientation, keep_flagged, output
     files, loaded and checked once. Its ``notes`` say what the files changed."""
     from ..datasets.panel import load_panel
 
-    if output and any(same_path(output, f) for f in list(extra) + _bundled_table(index)):
+    if output and any(same_path(output, f) for f in extra):
         raise click.UsageError(f"--output {output} is one of the input files; "
                                "choose another path")
     return load_panel(index, files=extra, edition=data_edition, orientation=data_orientation,
                       on_error="flag" if keep_flagged else "raise")
 
 
-def _bundled_table(index) -> list:
-    """The bundled table the panel is read from: an input too, never to be written over."""
-    from ..datasets.registry import dataset_entry, datasets_dir
+def _bundled_files() -> list:
+    """Every file of the bundled datasets (tables, raw sources, provenance): inputs of every
+    run, never to be written over."""
+    from ..datasets.registry import datasets_dir
     from ..errors import DatasetError
 
     try:
-        return [datasets_dir() / dataset_entry(index)["file"]]
-    except (DatasetError, ValueError):  # loading the panel reports a missing dataset
+        return [f for f in datasets_dir().rglob("*") if f.is_file()]
+    except DatasetError:  # loading the panel reports a missing dataset
         return []
 
 

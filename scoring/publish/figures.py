@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 from .._output import write_atomic
 from .layout import FIGURE_NAMES, draw_figures
 from .results import FigureResults, figure_results
+from .set_folder import check_target, install
 
 __all__ = ["build_figures", "redraw_figures", "write_figure_set", "FORMATS", "FIGURE_NAMES"]
 
@@ -70,7 +70,10 @@ def build_figures(
     ----------
     out_dir : str or Path
         Created if missing. Files: ``<name>.<format>``, ``<name>.txt`` (alt text),
-        ``data/<name>.csv`` (the table drawn), ``manifest.json``.
+        ``data/<name>.csv`` (the table drawn), ``manifest.json``. An existing folder must be
+        empty or an earlier set: only that set's own files are replaced, anything else in it
+        is kept (:mod:`scoring.publish.set_folder`); another non-empty folder is refused
+        (:class:`scoring._output.OutputRefused`) before anything is computed.
     index, from_edition, to_edition
         The index (default: the panel's, else ``"fotn"``) and the comparison (change bars, dumbbell, forest plot, transition matrix). The history
         figures (volcano, trajectories, heatmap, global counts) use every edition in the data
@@ -91,6 +94,7 @@ def build_figures(
         The manifest (also written to ``manifest.json``).
     """
     formats = _check_output_options(formats, dpi)
+    check_target(Path(out_dir))
     results = figure_results(data, index=index, from_edition=from_edition,
                              to_edition=to_edition, error_p=error_p, alpha=alpha)
     return write_figure_set(results, out_dir, formats=formats, dpi=dpi, command=command)
@@ -122,6 +126,7 @@ def redraw_figures(
         the saved set's.
     """
     formats = _check_output_options(formats, dpi)
+    check_target(Path(out_dir))
     results = FigureResults.from_folder(saved)
     return write_figure_set(results, out_dir, formats=formats, dpi=dpi, command=command)
 
@@ -145,30 +150,17 @@ def write_figure_set(results: FigureResults, out_dir: str | Path, *, formats=FOR
     """
     formats = _check_output_options(formats, dpi)
     final = Path(out_dir)
-    # Everything is written to a fresh sibling folder first and swapped in at the end, so a
+    check_target(final)
+    # Everything is written to a fresh sibling folder first and moved in at the end, so a
     # failed run leaves the previous set (or nothing) behind, never half of a new one.
     final.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
         manifest = _write(out, results, formats, dpi, command)
-        _swap(out, final)
+        install(out, final)
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return manifest
-
-
-def _swap(new: Path, final: Path) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(new, 0o777 & ~umask)  # mkdtemp made it private
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        final.rename(old)
-    new.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _write(out: Path, results: FigureResults, formats, dpi, command) -> dict:

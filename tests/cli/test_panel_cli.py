@@ -95,7 +95,7 @@ def test_refuses_output_over_the_bundled_table(run):
     before = bundled.read_bytes()
     result = run("panel", "--output", bundled)
     assert result.exit_code == 2
-    assert "is one of the input files" in result.output
+    assert "is a file of the bundled datasets" in result.output
     assert bundled.read_bytes() == before
 
 
