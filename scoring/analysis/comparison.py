@@ -136,6 +136,7 @@ def compare(
     >>> result = compare(index="fotn", from_edition=2023, to_edition=2024)
     >>> result.summary["declined"], result.summary["improved"]
     (27, 18)
+    >>> from scoring import load_panel
     >>> panel = load_panel("fotn")       # once, then as many comparisons as needed
     >>> result = compare(panel, 2023, 2024)
     >>> result.summary["declined"], result.summary["improved"]

@@ -54,7 +54,11 @@ def largest_changes(
 
     Examples
     --------
-    >>> top = largest_changes(index="fotn", edition=2024, years=5, n=3)  # doctest: +SKIP
+    >>> top = largest_changes(index="fotn", edition=2024, years=5, n=3)
+    >>> top[["direction", "country", "delta"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['decline', 'Myanmar', -27.0], ['decline', 'Belarus', -13.0],
+     ['decline', 'Kyrgyzstan', -13.0], ['improvement', 'The Gambia', 8.0],
+     ['improvement', 'Zimbabwe', 6.0], ['improvement', 'Japan', 5.0]]
     """
     if not isinstance(years, int) or years < 1:
         raise ValueError(f"years must be a positive whole number; got {years!r}")

@@ -44,7 +44,12 @@ def merge_report(frame: pd.DataFrame, report: pd.DataFrame, *,
 
     Examples
     --------
-    >>> merged, notes = merge_report(frame, read_report(path))  # doctest: +SKIP
+    >>> from scoring import load_dataset, read_report
+    >>> frame = load_dataset("fotn")
+    >>> frame = frame[frame["iso3"] != "KAZ"]
+    >>> merged, notes = merge_report(frame, read_report("datasets/raw/FOTN2015_Kazakhstan.txt"))
+    >>> len(merged) - len(frame), notes
+    (2, ['KAZ 2014: added from FOTN2015_Kazakhstan.txt line 7', 'KAZ 2015: added from FOTN2015_Kazakhstan.txt line 7'])
     """
     if on_conflict not in ("keep", "replace", "raise"):
         raise ValueError(f"on_conflict must be 'keep', 'replace' or 'raise'; got {on_conflict!r}")

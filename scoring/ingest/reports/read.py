@@ -78,8 +78,8 @@ def read_report(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
 
     Examples
     --------
-    >>> frame = read_report("datasets/raw/FOTN2015_Kazakhstan.txt")  # doctest: +SKIP
-    >>> frame[["edition", "status", "total"]].values.tolist()  # doctest: +SKIP
+    >>> frame = read_report("datasets/raw/FOTN2015_Kazakhstan.txt")
+    >>> frame[["edition", "status", "total"]].values.tolist()
     [[2014, 'PF', 60.0], [2015, 'NF', 61.0]]
     """
     path = Path(path)
