@@ -61,7 +61,7 @@ def main() -> None:
     from scoring.cli.progress import TerminalProgress
 
     # Each step on stderr, only on a terminal: the results on stdout stay clean.
-    progress = TerminalProgress(sys.stderr, delay=0, interval=0)
+    progress = TerminalProgress(sys.stderr, interval=0)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "million.csv"
         progress(0, 2, f"writing {args.rows:,} rows")

@@ -131,7 +131,7 @@ def main(argv=None) -> int:
     for length in lengths[1:]:
         trend_tests(synthetic_panel(500, length, args.seed + 2))
     # Each step on stderr, only on a terminal: the table on stdout stays clean.
-    progress = TerminalProgress(sys.stderr, delay=0, interval=0)
+    progress = TerminalProgress(sys.stderr, interval=0)
     steps, step = len(lengths) * len(sizes), 0
     header = (f"{'series':>7} {'len':>3} {'rows':>8} {'trend_tests':>11} {'exact=0':>8} "
               f"{'sample':>6} {'mk/series':>9} {'ts/series':>9} {'mk total':>9} "

@@ -8,9 +8,9 @@ nothing is ever written into stdout, an ``--output`` file or a log, and a comman
 the same byte for byte whether progress was drawn or not. ``SCORING_NO_PROGRESS=1`` (any
 value but empty or ``0``) silences it on a terminal too.
 
-The line is drawn at most ten times a second, only once the work has run half a second (a
-fast command shows nothing), cut to the terminal's width, and wiped when the work ends or
-fails, so an error message starts on a clean line.
+The line is drawn at once (the first unit of work may be the longest: the figure set's
+results), then at most ten times a second, cut to the terminal's width, and wiped when the
+work ends or fails, so an error message starts on a clean line.
 
 Why not ``click.progressbar``: it wraps an iterable of known length, while the library's work
 reports counts from inside (chunks of draws, pages, figures), and when stderr is not a
@@ -64,11 +64,11 @@ class TerminalProgress:
 
     It draws only on a terminal (``stream.isatty()``) and writes nothing at all to any other
     stream. ``interval`` is the shortest time between two redraws and ``delay`` the time
-    before the first (seconds); ``clock`` and ``width`` are for tests. Call :meth:`clear`
+    before the first (seconds; none by default); ``clock`` and ``width`` are for tests. Call :meth:`clear`
     when the work ends (:func:`terminal_progress` does).
     """
 
-    def __init__(self, stream=None, *, interval: float = 0.1, delay: float = 0.5,
+    def __init__(self, stream=None, *, interval: float = 0.1, delay: float = 0.0,
                  clock=time.monotonic, width: int | None = None):
         self.stream = sys.stderr if stream is None else stream
         self.active = is_terminal(self.stream)

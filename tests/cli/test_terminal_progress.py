@@ -34,7 +34,7 @@ class Clock:
 
 
 def _drawer(stream, clock=None, **kw):
-    return TerminalProgress(stream, clock=clock or Clock(), delay=0, width=60, **kw)
+    return TerminalProgress(stream, clock=clock or Clock(), width=60, **kw)
 
 
 def test_draws_one_line_with_label_bar_and_counts_then_wipes_it():
@@ -55,7 +55,7 @@ def test_draws_one_line_with_label_bar_and_counts_then_wipes_it():
 
 def test_redraws_at_most_ten_times_a_second_and_not_before_the_delay():
     term, clock = FakeTerminal(), Clock()
-    drawer = TerminalProgress(term, clock=clock, width=60)  # default delay 0.5 s, 0.1 s apart
+    drawer = TerminalProgress(term, clock=clock, width=60, delay=0.5)  # and 0.1 s apart
     for i in range(32):  # 32 calls over one second, every 1/32 s
         clock.now = i / 32
         drawer(i, 32, "re-scoring draws")
@@ -108,7 +108,6 @@ def test_the_line_is_wiped_when_the_work_fails(monkeypatch):
     term = FakeTerminal()
     with pytest.raises(RuntimeError):
         with terminal_progress(term) as progress:
-            progress.delay = 0
             progress(1, 4, "reading page 20")
             raise RuntimeError("damaged page")
     assert "reading page 20" in term.getvalue()
