@@ -58,12 +58,23 @@ def main() -> None:
     if args.measure:
         measure(args.measure)
         return
+    from scoring.cli.progress import TerminalProgress
+
+    # Each step on stderr, only on a terminal: the results on stdout stay clean.
+    progress = TerminalProgress(sys.stderr, interval=0)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "million.csv"
+        progress(0, 2, f"writing {args.rows:,} rows")
         make(path, args.rows)
-        print(f"file: {path.stat().st_size / 1e6:.0f} MB, {args.rows:,} rows")
-        # A fresh process, so that the peak memory is the reader's alone.
-        subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True)
+        progress.clear()
+        print(f"file: {path.stat().st_size / 1e6:.0f} MB, {args.rows:,} rows", flush=True)
+        progress(1, 2, "reading, validating and comparing (a fresh process)")
+        # A fresh process, so that the peak memory is the reader's alone; its output is
+        # printed once the progress line is wiped.
+        done = subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True,
+                              stdout=subprocess.PIPE, text=True)
+        progress.clear()
+        print(done.stdout, end="")
 
 
 if __name__ == "__main__":

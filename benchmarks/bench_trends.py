@@ -27,6 +27,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scoring.cli.progress import TerminalProgress  # noqa: E402
 from scoring.inference.trends import trend_tests  # noqa: E402
 
 TOLERANCE = 1e-9
@@ -129,6 +130,9 @@ def main(argv=None) -> int:
           f"{lengths[0]}: {time.perf_counter() - cold:.3f} s")
     for length in lengths[1:]:
         trend_tests(synthetic_panel(500, length, args.seed + 2))
+    # Each step on stderr, only on a terminal: the table on stdout stays clean.
+    progress = TerminalProgress(sys.stderr, interval=0)
+    steps, step = len(lengths) * len(sizes), 0
     header = (f"{'series':>7} {'len':>3} {'rows':>8} {'trend_tests':>11} {'exact=0':>8} "
               f"{'sample':>6} {'mk/series':>9} {'ts/series':>9} {'mk total':>9} "
               f"{'mk+ts total':>11} {'vs mk':>6} {'vs mk+ts':>8}  agreement")
@@ -136,6 +140,7 @@ def main(argv=None) -> int:
     ok = True
     for length in lengths:
         for size in sizes:
+            progress(step, steps, f"{size} series x {length}: trend_tests")
             panel = synthetic_panel(size, length, args.seed)
             ours_s = float("inf")
             for _ in range(args.repeat):
@@ -150,12 +155,15 @@ def main(argv=None) -> int:
             rng = np.random.default_rng(args.seed + 1)
             k = min(size, args.subsample)
             sample = rng.choice(size, k, replace=False)
+            progress(step, steps, f"{size} series x {length}: reference loop on {k}")
             ref, mk_s, ts_s = reference_loop(panel[panel["entity"].isin(sample)])
             mk_total, both_total = mk_s * size / k, (mk_s + ts_s) * size / k
             diffs = compare(normal, ref)
             worst = max(v for c, v in diffs.items() if c != "compared")
             ok &= worst <= TOLERANCE
             extrapolated = "" if k == size else ", reference extrapolated"
+            step += 1
+            progress.clear()
             print(f"{size:>7} {length:>3} {len(panel):>8} {ours_s:>10.3f}s {normal_s:>7.3f}s "
                   f"{k:>6} {mk_s / k * 1e3:>7.3f}ms {ts_s / k * 1e3:>7.3f}ms "
                   f"{mk_total:>8.1f}s {both_total:>10.1f}s {mk_total / ours_s:>5.0f}x "

@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "scoring"
 
 #: The modules every stage may import: no pandas at import time, no knowledge of any stage.
-BASE = ("errors", "_output", "_json")
+BASE = ("errors", "_output", "_json", "_progress")
 
 #: Stage -> the stages it may import (besides itself and the base modules). Read down the
 #: table: ingest -> datasets -> analysis (with inference) -> plotting -> publish -> cli.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._progress import Progress
 from ..inference.checks import check_choice, check_positive_int, check_probability
 from ..inference.multitest import bh_qvalues
 from ..inference.rescoring import METHODS, model_description, perturbed_change_distribution
@@ -64,6 +65,7 @@ def rescoring_robustness(
     interval: float = 0.95,
     method: str = "monte-carlo",
     coarse: str = "split",
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Would each country's change between two editions survive re-scoring?
 
@@ -104,6 +106,10 @@ def rescoring_robustness(
         (unclipped, since their scores are unknown), so that a totals-only edition is as
         uncertain as a question-level one; ``"as-published"`` perturbs each coarse score as
         one item, which makes totals-only changes look far more robust than they are.
+    progress : callable, optional
+        ``progress(done, total, label)`` (:mod:`scoring._progress`): Monte Carlo draws done of
+        ``draws``, once per chunk (exact method: items convolved). None: silent; the result
+        is the same either way.
 
     Returns
     -------
@@ -197,7 +203,7 @@ def rescoring_robustness(
     modelled[order] = [all(sides[ed][5][j] is not None for ed in sides)
                        for j in range(len(out))]
     dist = _distribution(sides, order, modelled, a > b, p=p, method=method, draws=draws,
-                         seed=seed, interval=interval)
+                         seed=seed, interval=interval, progress=progress)
     out = _item_columns(out, sides, order, modelled, (a, b), dist)
     out = _sign_columns(out, alpha=alpha, method=method, draws=draws)
     model_delta, delta = out["model_delta"].to_numpy(), out["delta"].to_numpy(dtype=float)
@@ -240,7 +246,8 @@ def _sides(canon, m, iso_sorted, editions, coarse, order, notes) -> dict:
 _DISTRIBUTION = ("p_decline", "p_improve", "p_unchanged", "change_low", "change_high")
 
 
-def _distribution(sides, order, modelled, mirrored, *, p, method, draws, seed, interval):
+def _distribution(sides, order, modelled, mirrored, *, p, method, draws, seed, interval,
+                  progress=None):
     """Probabilities and central interval of the perturbed change, in the rows' order."""
     n = len(modelled)
     res = {c: np.full(n, np.nan) for c in (*_DISTRIBUTION, "model_delta")}
@@ -251,7 +258,7 @@ def _distribution(sides, order, modelled, mirrored, *, p, method, draws, seed, i
     dist = perturbed_change_distribution(
         xf[keep], xt[keep], min_from=lof[keep], max_from=hif[keep], min_to=lot[keep],
         max_to=hit[keep], fixed_from=ff[keep], fixed_to=ft[keep], p=p, method=method,
-        draws=draws, seed=seed)
+        draws=draws, seed=seed, progress=progress)
     lower, upper = dist.p_decline, dist.p_improve
     if mirrored:
         # Mirror: a decline from early to late is an improvement from late to early.

@@ -1,7 +1,7 @@
 """What every command shares: exit codes, the error mapping, the data options, loading, output.
 
 May import: errors, _output, methodology, datasets, publish.tables (lazily: pandas must not be
-loaded for ``--help``).
+loaded for ``--help``), cli.progress.
 """
 
 from __future__ import annotations
@@ -161,12 +161,15 @@ def load_data(index, extra, data_edition, data_orientation, keep_flagged, output
     """The panel every analysis of one command takes: the bundled dataset plus the user's
     files, loaded and checked once. Its ``notes`` say what the files changed."""
     from ..datasets.panel import load_panel
+    from .progress import terminal_progress
 
     if output and any(same_path(output, f) for f in extra):
         raise click.UsageError(f"--output {output} is one of the input files; "
                                "choose another path")
-    return load_panel(index, files=extra, edition=data_edition, orientation=data_orientation,
-                      on_error="flag" if keep_flagged else "raise")
+    with terminal_progress() as progress:  # a --data booklet's pages
+        return load_panel(index, files=extra, edition=data_edition,
+                          orientation=data_orientation,
+                          on_error="flag" if keep_flagged else "raise", progress=progress)
 
 
 def _bundled_files() -> list:

@@ -1,6 +1,6 @@
 """`scoring compare` and `scoring significance`: two editions of one panel, their change and how much of it holds.
 
-May import: errors, datasets, analysis, inference, publish.tables.
+May import: errors, datasets, analysis, inference, publish.tables, cli.progress.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural, selected, tables
+from .progress import terminal_progress
 
 
 @click.command(epilog=EXIT_HELP)
@@ -178,8 +179,10 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
         comparison = compare(panel, from_edition, to_edition,
                              countries=selected(countries, regions, panel, include_territories),
                              include_territories=include_territories)
-        robust = rescoring_robustness(comparison, p=error_p, alpha=alpha, draws=draws,
-                                      seed=seed, interval=interval, method=method)
+        with terminal_progress() as progress:
+            robust = rescoring_robustness(comparison, p=error_p, alpha=alpha, draws=draws,
+                                          seed=seed, interval=interval, method=method,
+                                          progress=progress)
         consistency = question_consistency(comparison)
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None

@@ -1,6 +1,6 @@
 """`scoring datasets`: the bundled tables and their raw sources, and rebuilding them.
 
-May import: errors, datasets.
+May import: errors, datasets, cli.progress.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .common import EXIT_HELP, fail_from
+from .progress import terminal_progress
 
 
 @click.group(invoke_without_command=True, epilog=EXIT_HELP)
@@ -76,7 +77,8 @@ def build_cmd(out):
     from ..datasets.build import build_datasets
 
     try:
-        report = build_datasets(out=out)
+        with terminal_progress() as progress:
+            report = build_datasets(out=out, progress=progress)
     except Exception as exc:
         raise fail_from(exc) from None
     for path in report.written:

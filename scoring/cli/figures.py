@@ -1,6 +1,6 @@
 """`scoring figures`: the publication figure set, built from the data or redrawn from a saved set.
 
-May import: errors, publish.
+May import: errors, publish, cli.progress.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .common import EXIT_HELP, fail_from, index_option
+from .progress import terminal_progress
 
 
 @click.command(epilog=EXIT_HELP)
@@ -66,12 +67,15 @@ def figures(ctx, index, from_edition, to_edition, saved, out_dir, formats, dpi, 
                             "--formats", ",".join(chosen), "--dpi", str(dpi), "--error-p",
                             f"{error_p:g}", "--alpha", f"{alpha:g}"])
     try:
-        if saved is not None:
-            manifest = redraw_figures(saved, out_dir, formats=chosen, dpi=dpi, command=command)
-        else:
-            manifest = build_figures(out_dir, index=index, from_edition=from_edition,
-                                     to_edition=to_edition, formats=chosen, dpi=dpi,
-                                     error_p=error_p, alpha=alpha, command=command)
+        with terminal_progress() as progress:
+            if saved is not None:
+                manifest = redraw_figures(saved, out_dir, formats=chosen, dpi=dpi,
+                                          command=command, progress=progress)
+            else:
+                manifest = build_figures(out_dir, index=index, from_edition=from_edition,
+                                         to_edition=to_edition, formats=chosen, dpi=dpi,
+                                         error_p=error_p, alpha=alpha, command=command,
+                                         progress=progress)
     except (ScoringError, ValueError, OSError) as exc:
         raise fail_from(exc) from None
     n = sum(len(f["files"]) for f in manifest["figures"])

@@ -1,6 +1,6 @@
 """`scoring validate` and `scoring ingest-report`: one file in, checked or read, nothing compared.
 
-May import: errors, ingest, datasets (the reader of user files), publish.tables.
+May import: errors, ingest, datasets (the reader of user files), publish.tables, cli.progress.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import click
 
 from .common import (EXIT_HELP, FORMATS, DataFailure, emit, fail_from, index_option,
                      output_format, same_path, tables)
+from .progress import terminal_progress
 
 
 @click.command(epilog=EXIT_HELP)
@@ -51,8 +52,10 @@ def validate(file, index, edition, orientation, sheet, fmt, output):
     asked = click.get_current_context().get_parameter_source("index").name != "DEFAULT"
     try:
         try:
-            frame, notes = read_user_file(file, index, edition=edition,
-                                          orientation=orientation, sheet=sheet, on_error="flag")
+            with terminal_progress() as progress:
+                frame, notes = read_user_file(file, index, edition=edition,
+                                              orientation=orientation, sheet=sheet,
+                                              on_error="flag", progress=progress)
         except ReadError as exc:
             if asked or exc.other_index is None:
                 raise
@@ -133,7 +136,9 @@ def ingest_report(file, fmt, output, keep_flagged):
     if output and same_path(output, file):
         raise click.UsageError(f"--output {output} is the input file; choose another path")
     try:
-        frame = read_report(file, on_error="flag" if keep_flagged else "raise")
+        with terminal_progress() as progress:
+            frame = read_report(file, on_error="flag" if keep_flagged else "raise",
+                                progress=progress)
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
     if "booklet_edition" in frame.attrs:

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .._output import write_atomic
+# Aliased: a build's result is called report.
+from .._progress import Progress, report as report_progress
 from ..errors import DatasetError
 from ..ingest.harmonize import to_canonical
 from ..methodology import load_methodology
@@ -83,7 +85,8 @@ def _write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
     write_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
-def build_datasets(root: Path | None = None, out: Path | str | None = None) -> BuildReport:
+def build_datasets(root: Path | None = None, out: Path | str | None = None, *,
+                   progress: Progress | None = None) -> BuildReport:
     """Check the raw sources and rebuild every tidy table of the registry.
 
     Parameters
@@ -94,6 +97,9 @@ def build_datasets(root: Path | None = None, out: Path | str | None = None) -> B
         Where to write (default: ``root``); tests build into a temporary folder and compare.
         Required when ``root`` is the copy inside an installed package, which a build does
         not rewrite.
+    progress : callable, optional
+        ``progress(done, total, label)`` (:mod:`scoring._progress`): one unit per raw source
+        read and one per tidy table merged and written. None: silent.
     """
     root = root or datasets_dir()
     if out is None and _is_installed_copy(root):
@@ -106,11 +112,17 @@ def build_datasets(root: Path | None = None, out: Path | str | None = None) -> B
     sources = check_sources(root)
     report = BuildReport()
     findings, disagreements, repairs = [], [], []
-    for entry in list_datasets(root):
+    entries = list_datasets(root)
+    read = {e["name"]: sorted((s for s in sources if s["index"] == e["index"]
+                               and s.get("read", True)), key=lambda s: s["rank"])
+            for e in entries}
+    total, done = sum(len(chosen) for chosen in read.values()) + len(entries), 0
+    for entry in entries:
         m = load_methodology(entry["index"])
         frames = []
-        chosen = [s for s in sources if s["index"] == entry["index"] and s.get("read", True)]
-        for order, s in enumerate(sorted(chosen, key=lambda s: s["rank"])):
+        for order, s in enumerate(read[entry["name"]]):
+            report_progress(progress, done, total, f"reading {s['file'].removeprefix('raw/')}")
+            done += 1
             frame, got = _read_source(root, s, m)
             repairs.extend(got)
             frame["source"] = s["file"].removeprefix("raw/") + (
@@ -126,6 +138,8 @@ def build_datasets(root: Path | None = None, out: Path | str | None = None) -> B
             report.notes.extend(frame.attrs["notes"])
             frame.attrs = {}  # frames holding frames in attrs cannot be concatenated
             frames.append(frame)
+        report_progress(progress, done, total, f"merging {entry['file']}")
+        done += 1
         table, diffs = _merge(frames, m)
         disagreements.append(diffs)
         path = out / entry["file"]
@@ -140,6 +154,7 @@ def build_datasets(root: Path | None = None, out: Path | str | None = None) -> B
                         ("repairs.csv", report.repairs)):
         _write_csv_atomic(frame, out / name)
         report.written.append(out / name)
+    report_progress(progress, total, total, f"built {len(entries)} tables")
     return report
 
 

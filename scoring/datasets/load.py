@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._progress import Progress
 from ..errors import DatasetError
 from ..ingest.harmonize import to_canonical, to_published
 from ..methodology import load_methodology
@@ -113,6 +114,7 @@ def add_user_files(
     edition: int | None = None,
     orientation: str | None = None,
     on_error: str = "raise",
+    progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Add a user's own score files to a dataset for one analysis.
 
@@ -123,6 +125,8 @@ def add_user_files(
     Its rows replace rows of ``data`` with the same entity and edition; the notes say how many.
     They keep the scale they were read on (``orientation``; :class:`scoring.Panel` converts)
     and, when ``data`` has a ``source_kind`` column, carry ``source_kind = "user-file"``.
+    ``progress(done, total, label)`` (:mod:`scoring._progress`), when given, follows the pages
+    of each booklet read, one file after another (each file's count starts from 0).
 
     Returns
     -------
@@ -132,7 +136,7 @@ def add_user_files(
     notes = []
     for path in paths:
         mine, said = read_user_file(path, index, edition=edition, orientation=orientation,
-                                    on_error=on_error)
+                                    on_error=on_error, progress=progress)
         notes += said
         n_bad = len(mine.attrs["failures"])
         if n_bad:
@@ -152,17 +156,19 @@ def add_user_files(
 
 def read_user_file(path, index: str, *, edition: int | None = None,
                    orientation: str | None = None, sheet: str | None = None,
-                   on_error: str = "raise") -> tuple[pd.DataFrame, list[str]]:
+                   on_error: str = "raise",
+                   progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
     """One user file, read as what it is: for FOTN, a PDF (by its ``%PDF-`` signature) as a
     booklet and a text file titled "FREEDOM ON THE NET <year>" as a country report; anything
     else as a score table by :func:`scoring.read_scores`. Returns the frame (its ``attrs``
-    as the reader left them) and a note saying how a booklet or report was read."""
+    as the reader left them) and a note saying how a booklet or report was read.
+    ``progress`` follows a booklet's pages (:func:`scoring.read_booklet`)."""
     from ..ingest.readers import read_scores
 
     if index == "fotn" and _is_pdf(path):
         from ..ingest.reports import read_booklet
 
-        mine = read_booklet(path, on_error=on_error)
+        mine = read_booklet(path, on_error=on_error, progress=progress)
         return mine, [f"{path}: read as the Freedom on the Net "
                       f"{mine.attrs['booklet_edition']} booklet's score table "
                       f"({len(mine.attrs['repairs'])} inferences, listed by "

@@ -16,6 +16,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from .._progress import Progress
 from ..errors import ScoringError
 from ..ingest.harmonize import to_canonical
 from ..methodology import Methodology, load_methodology
@@ -212,6 +213,7 @@ def load_panel(
     edition: int | None = None,
     orientation: str | None = None,
     on_error: str = "raise",
+    progress: Progress | None = None,
 ) -> Panel:
     """The bundled dataset of ``index`` as a panel, with the user's own files added.
 
@@ -224,6 +226,9 @@ def load_panel(
         read and validated; its rows replace bundled rows of the same entity and edition).
     edition, orientation, on_error
         For the files, as in :func:`scoring.read_scores`.
+    progress : callable, optional
+        ``progress(done, total, label)`` (:mod:`scoring._progress`): the pages of each booklet
+        among the files, one file after another. None: silent.
 
     Returns
     -------
@@ -237,7 +242,8 @@ def load_panel(
     files = list(files)
     if files:
         data, notes = add_user_files(data, files, index=index, edition=edition,
-                                     orientation=orientation, on_error=on_error)
+                                     orientation=orientation, on_error=on_error,
+                                     progress=progress)
     return Panel.from_frame(data, index, notes=notes)
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._progress import Progress, report
 from .checks import check_choice, check_positive_int, check_probability
 
 __all__ = [
@@ -169,6 +170,7 @@ def perturbed_change_distribution(
     draws: int = 20000,
     seed=0,
     chunk_size: int | None = None,
+    progress: Progress | None = None,
 ) -> ChangeDistribution:
     """Distribution of the change of a sum of item scores when every item may be mis-scored.
 
@@ -195,6 +197,9 @@ def perturbed_change_distribution(
     chunk_size : int, optional
         Draws simulated at once. By default about 2**18 / n (a few MB of working arrays,
         which stay in cache); never more than :data:`CHUNK_BYTES` (100 MB) worth.
+    progress : callable, optional
+        ``progress(done, total, label)`` (:mod:`scoring._progress`): draws simulated of
+        ``draws``, once per chunk; for the exact method, items convolved. None: silent.
 
     Returns
     -------
@@ -255,22 +260,26 @@ def perturbed_change_distribution(
     width = xf.shape[1] + xt.shape[1]
     offsets = np.arange(-width, width + 1)
     if method == "exact":
-        pmf = _exact_pmf(n, width, p,
-                         minus=[can_up_f.T, can_down_t.T], plus=[can_down_f.T, can_up_t.T])
+        pmf = _exact_pmf(n, width, p, minus=[can_up_f.T, can_down_t.T],
+                         plus=[can_down_f.T, can_up_t.T], progress=progress)
         return ChangeDistribution(model_delta, offsets, pmf, method, None, p)
     rng = np.random.default_rng(seed)
     counts = _monte_carlo_counts(rng, n, width, p, draws, chunk_size,
-                                 [(-1, can_down_f.T, can_up_f.T), (1, can_down_t.T, can_up_t.T)])
+                                 [(-1, can_down_f.T, can_up_f.T), (1, can_down_t.T, can_up_t.T)],
+                                 progress)
     return ChangeDistribution(model_delta, offsets, counts / draws, method, draws, p, counts)
 
 
-def _exact_pmf(n, width, p, minus, plus) -> np.ndarray:
+def _exact_pmf(n, width, p, minus, plus, progress=None) -> np.ndarray:
     """Convolve the per-item three-point distributions of the change, item by item."""
     pmf = np.zeros((n, 2 * width + 1))
     pmf[:, width] = 1.0
     half = p / 2
+    done = 0
     for minus_side, plus_side in zip(minus, plus):
         for can_minus, can_plus in zip(minus_side, plus_side):
+            report(progress, done, width, "convolving item distributions")
+            done += 1
             qm = np.where(can_minus, half, 0.0)[:, None]
             qp = np.where(can_plus, half, 0.0)[:, None]
             stay = 1.0 - qm - qp
@@ -280,10 +289,11 @@ def _exact_pmf(n, width, p, minus, plus) -> np.ndarray:
             # mirror image of its answer bit for bit.
             moved[:, 1:] = moved[:, 1:] + qp * pmf[:, :-1]
             pmf = stay * pmf + moved
+    report(progress, width, width, "convolved item distributions")
     return pmf
 
 
-def _monte_carlo_counts(rng, n, width, p, draws, chunk_size, sides) -> np.ndarray:
+def _monte_carlo_counts(rng, n, width, p, draws, chunk_size, sides, progress=None) -> np.ndarray:
     """Histogram of the simulated change offsets, shape (n, 2 * width + 1)."""
     bins = 2 * width + 1
     if chunk_size is None:
@@ -305,6 +315,8 @@ def _monte_carlo_counts(rng, n, width, p, draws, chunk_size, sides) -> np.ndarra
     change = np.empty((size, n), dtype=np.int32)
     done = 0
     while done < draws:
+        # Once per chunk, never inside it: the vectorised work stays as it is.
+        report(progress, done, draws, "re-scoring draws")
         size = min(size, draws - done)
         u, moved, change = u[:size], moved[:size], change[:size]
         change[...] = 0
@@ -318,6 +330,7 @@ def _monte_carlo_counts(rng, n, width, p, draws, chunk_size, sides) -> np.ndarra
                 change += np.less(u, down_at, out=moved)
         counts += np.bincount((change + base).ravel(), minlength=n * bins)
         done += size
+    report(progress, draws, draws, f"{draws} re-scoring draws")
     return counts.reshape(n, bins)
 
 

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .._output import write_atomic
+from .._progress import Progress, report, shifted
 from .layout import FIGURE_NAMES, draw_figures
 from .results import FigureResults, figure_results
 from .set_folder import check_target, install
@@ -63,6 +64,7 @@ def build_figures(
     error_p: float = 0.1,
     alpha: float = 0.05,
     command: str = "",
+    progress: Progress | None = None,
 ) -> dict:
     """Draw and save the whole figure set for one comparison and the history up to it.
 
@@ -87,6 +89,9 @@ def build_figures(
         Re-scoring error model for the robustness marks (exact method).
     command : str
         The command line, recorded in the manifest.
+    progress : callable, optional
+        ``progress(done, total, label)`` (:mod:`scoring._progress`): one unit for the results,
+        then one per figure drawn and one per figure and format saved. None: silent.
 
     Returns
     -------
@@ -95,9 +100,12 @@ def build_figures(
     """
     formats = _check_output_options(formats, dpi)
     check_target(Path(out_dir))
+    total = 1 + _steps(formats)
+    report(progress, 0, total, "computing the results")
     results = figure_results(data, index=index, from_edition=from_edition,
                              to_edition=to_edition, error_p=error_p, alpha=alpha)
-    return write_figure_set(results, out_dir, formats=formats, dpi=dpi, command=command)
+    return write_figure_set(results, out_dir, formats=formats, dpi=dpi, command=command,
+                            progress=shifted(progress, 1, total))
 
 
 def redraw_figures(
@@ -107,6 +115,7 @@ def redraw_figures(
     formats=("pdf", "svg", "png"),
     dpi: int = 300,
     command: str = "",
+    progress: Progress | None = None,
 ) -> dict:
     """Draw a figure set again from a saved set's own tables, computing nothing.
 
@@ -115,9 +124,10 @@ def redraw_figures(
     saved : str or Path
         The folder of a set written by :func:`build_figures` (its ``manifest.json`` and
         ``data/*.csv`` are read: :meth:`FigureResults.from_folder`).
-    out_dir, formats, dpi, command
-        As for :func:`build_figures`. ``out_dir`` may be ``saved`` itself: the new set
-        replaces it only when every figure has been written.
+    out_dir, formats, dpi, command, progress
+        As for :func:`build_figures` (the first unit of ``progress`` is reading the tables).
+        ``out_dir`` may be ``saved`` itself: the new set replaces it only when every figure
+        has been written.
 
     Returns
     -------
@@ -127,8 +137,16 @@ def redraw_figures(
     """
     formats = _check_output_options(formats, dpi)
     check_target(Path(out_dir))
+    total = 1 + _steps(formats)
+    report(progress, 0, total, "reading the saved tables")
     results = FigureResults.from_folder(saved)
-    return write_figure_set(results, out_dir, formats=formats, dpi=dpi, command=command)
+    return write_figure_set(results, out_dir, formats=formats, dpi=dpi, command=command,
+                            progress=shifted(progress, 1, total))
+
+
+def _steps(formats) -> int:
+    """Units of progress in writing a set: each figure drawn, each figure and format saved."""
+    return len(FIGURE_NAMES) * (1 + len(formats))
 
 
 def _check_output_options(formats, dpi) -> tuple:
@@ -143,10 +161,12 @@ def _check_output_options(formats, dpi) -> tuple:
 
 
 def write_figure_set(results: FigureResults, out_dir: str | Path, *, formats=FORMATS,
-                     dpi: int = 300, command: str = "") -> dict:
+                     dpi: int = 300, command: str = "",
+                     progress: Progress | None = None) -> dict:
     """Draw every figure from ``results`` and write the set to ``out_dir`` (all or nothing).
 
-    Returns the manifest (also written to ``manifest.json``).
+    ``progress(done, total, label)``, when given, counts each figure drawn and each figure
+    and format saved. Returns the manifest (also written to ``manifest.json``).
     """
     formats = _check_output_options(formats, dpi)
     final = Path(out_dir)
@@ -156,27 +176,29 @@ def write_figure_set(results: FigureResults, out_dir: str | Path, *, formats=FOR
     final.parent.mkdir(parents=True, exist_ok=True)
     out = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
-        manifest = _write(out, results, formats, dpi, command)
+        manifest = _write(out, results, formats, dpi, command, progress)
         install(out, final)
     finally:
         shutil.rmtree(out, ignore_errors=True)
     return manifest
 
 
-def _write(out: Path, results: FigureResults, formats, dpi, command) -> dict:
+def _write(out: Path, results: FigureResults, formats, dpi, command, progress) -> dict:
     # No backend switch: figures are saved with savefig, which works under any backend, and a
     # notebook's inline display must survive a call to this function.
     import matplotlib.pyplot as plt
 
     from ..plotting.style import publication_style
 
+    total, drawn = _steps(formats), len(FIGURE_NAMES)
     with publication_style():
-        figures = draw_figures(results)
+        figures = draw_figures(results, progress=shifted(progress, 0, total))
         (out / "data").mkdir(parents=True, exist_ok=True)
         entries = []
-        for f in figures:
+        for i, f in enumerate(figures):
             files = []
-            for fmt in formats:
+            for j, fmt in enumerate(formats):
+                report(progress, drawn + i * len(formats) + j, total, f"saving {f.name}.{fmt}")
                 path = out / f"{f.name}.{fmt}"
                 kwargs = {"dpi": dpi} if fmt == "png" else {}
                 tmp = path.with_name(f".{path.name}.tmp")
@@ -194,6 +216,7 @@ def _write(out: Path, results: FigureResults, formats, dpi, command) -> dict:
                             "data": {"path": f"data/{f.name}.csv",
                                      "sha256": _sha256(csv.encode())}})
             plt.close(f.fig)
+    report(progress, total, total, f"saved {len(figures)} figures")
     manifest = {"index": results.index, "from": results.from_edition,
                 "to": results.to_edition, "formats": list(formats), "dpi": dpi,
                 "command": command, "error_model": dict(results.error_model),

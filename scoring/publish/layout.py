@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .._progress import Progress, report
 from .results import FigureResults
 from .sources import credit_sentence, source_line
 
@@ -212,11 +213,16 @@ _LAYOUTS = (_change_bars, _dumbbell, _forest, _transitions, _volcano, _trajector
             _change_heatmap, _global_counts)
 
 
-def draw_figures(results: FigureResults) -> list[Figure]:
+def draw_figures(results: FigureResults, progress: Progress | None = None) -> list[Figure]:
     """Every figure of the set, in :data:`FIGURE_NAMES` order, drawn from ``results`` (call
-    inside :func:`scoring.plotting.publication_style` for the publication look)."""
+    inside :func:`scoring.plotting.publication_style` for the publication look).
+    ``progress(done, total, label)``, when given, counts the figures drawn."""
     context = _Context(results)
-    figures = [layout(context) for layout in _LAYOUTS]
+    figures = []
+    for i, (name, layout) in enumerate(zip(FIGURE_NAMES, _LAYOUTS, strict=True)):
+        report(progress, i, len(_LAYOUTS), f"drawing {name}")
+        figures.append(layout(context))
+    report(progress, len(_LAYOUTS), len(_LAYOUTS), f"drew {len(figures)} figures")
     for f in figures:
         credits = context.pair_credits if f.name in _PAIR_FIGURES else context.hist_credits
         f.alt += credit_sentence(credits)

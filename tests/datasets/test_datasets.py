@@ -15,10 +15,28 @@ from scoring.datasets.registry import datasets_dir, list_datasets, load_sources,
 ROOT = Path(__file__).resolve().parents[2] / "datasets"
 
 
+#: The progress calls of the build below (so that the committed tables are also what a build
+#: with progress writes).
+BUILD_PROGRESS = []
+
+
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory):
     out = tmp_path_factory.mktemp("built")
-    return out, build_datasets(ROOT, out)
+    return out, build_datasets(ROOT, out, progress=lambda *call: BUILD_PROGRESS.append(call))
+
+
+def test_a_build_counts_each_source_and_table(rebuilt):
+    read = [s for s in load_sources(ROOT) if s.get("read", True)]
+    total = len(read) + len(list_datasets(ROOT))
+    counts = [done for done, _, _ in BUILD_PROGRESS]
+    assert {t for _, t, _ in BUILD_PROGRESS} == {total}
+    assert counts == list(range(total + 1))
+    labels = [label for _, _, label in BUILD_PROGRESS]
+    assert sorted(label.removeprefix("reading ") for label in labels
+                  if label.startswith("reading ")) == sorted(
+        s["file"].removeprefix("raw/") for s in read)
+    assert labels[-1] == f"built {len(list_datasets(ROOT))} tables"
 
 
 @pytest.mark.parametrize("name", ["fotn.csv", "fiw.csv", "findings.csv", "disagreements.csv",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..._progress import Progress, report
 from ...errors import OrientationError, ReportError
 from ...methodology import HIGHER_IS_FREER, LOWER_IS_FREER, STATUS_LABELS, load_methodology
 from ..countries import suggest, to_iso3
@@ -41,7 +42,8 @@ _NOTES = [
 ]
 
 
-def read_booklet(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
+def read_booklet(path: str | Path, *, on_error: str = "raise",
+                 progress: Progress | None = None) -> pd.DataFrame:
     """Read the score table of a Freedom on the Net booklet (PDF) into a validated score frame.
 
     Parameters
@@ -52,6 +54,9 @@ def read_booklet(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
         ``"raise"``: a :class:`ReportError` naming the page, line and rule when the numbers as
         printed break one of the table's rules; ``"flag"``: keep such rows as printed and name
         the rules in ``flags`` (and in ``attrs["failures"]``).
+    progress : callable, optional
+        ``progress(done, total, label)`` (:mod:`scoring._progress`): one unit per table page
+        read, and one for solving the table. None: silent.
 
     Returns
     -------
@@ -90,11 +95,19 @@ def read_booklet(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
     """
     if on_error not in ("raise", "flag"):
         raise ValueError(f"on_error must be 'raise' or 'flag'; got {on_error!r}")
+    name = Path(path).name
     with PdfFile(path) as pdf:
         layout = identify(pdf)
-        pages = [pdf.page(n) for n in layout.pages]
+        total = len(layout.pages) + 1
+        pages = []
+        for i, n in enumerate(layout.pages):
+            report(progress, i, total, f"{name}: reading page {n}")
+            pages.append(pdf.page(n))
         notes = list(pdf.notes)
-    return parse_booklet(pages, layout, source=Path(path).name, on_error=on_error, notes=notes)
+    report(progress, total - 1, total, f"{name}: solving the score table")
+    frame = parse_booklet(pages, layout, source=name, on_error=on_error, notes=notes)
+    report(progress, total, total, f"{name}: read {len(pages)} pages")
+    return frame
 
 
 def identify(pdf: PdfFile) -> Layout:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..._progress import Progress
 from ...errors import OrientationError, ReportError
 from ...methodology import HIGHER_IS_FREER, LOWER_IS_FREER, Methodology, load_methodology
 from . import fotn_country as layout
@@ -18,7 +19,8 @@ from .solver import Constraints, Observation, World, assignments, decide, solve
 __all__ = ["read_report", "parse_report"]
 
 
-def read_report(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
+def read_report(path: str | Path, *, on_error: str = "raise",
+                progress: Progress | None = None) -> pd.DataFrame:
     """Read a Freedom on the Net country report (text) into a validated score frame.
 
     Parameters
@@ -31,6 +33,9 @@ def read_report(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
         As in :func:`scoring.read_scores`: ``"raise"`` a :class:`ValidationError` when the
         numbers read break a rule; ``"flag"`` keep the rows, name the rules in ``flags`` and
         put the failure table in ``attrs["failures"]``.
+    progress : callable, optional
+        For a booklet, as for :func:`scoring.read_booklet` (per page); a text report is read
+        at once and never calls it.
 
     Returns
     -------
@@ -92,7 +97,7 @@ def read_report(path: str | Path, *, on_error: str = "raise") -> pd.DataFrame:
     if path.suffix.lower() == ".pdf" or data[:1024].find(b"%PDF-") >= 0:
         from .booklet_read import read_booklet
 
-        return read_booklet(path, on_error=on_error)
+        return read_booklet(path, on_error=on_error, progress=progress)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
