@@ -1,4 +1,15 @@
-"""Writing results safely: atomic files, CSV cells a spreadsheet will not execute.
+"""Writing results safely: atomic files, cells a spreadsheet will not execute, text a
+terminal will not obey.
+
+The one place that decides what user text becomes on the way out, for every command:
+
+- CSV cells (:func:`neutralise_cell`): text a spreadsheet would run as a formula gets a
+  leading quote;
+- xlsx cells (:func:`xlsx_cell`): the same, and the control characters an xlsx cell cannot
+  hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``) written as visible escapes (``\\x07``);
+- terminal text (:func:`terminal_text`): control characters and escape sequences (``ESC [2J``
+  erases the screen, ``ESC ]0;...BEL`` retitles the window) written as visible escapes, so a
+  country name from a user's file cannot redraw the screen a failure table is on.
 
 No pandas at import time: the CLI's light commands use this module too.
 """
@@ -6,13 +17,24 @@ No pandas at import time: the CLI's light commands use this module too.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic", "check_output", "OutputRefused", "same_file", "neutralise_cell"]
+__all__ = ["write_atomic", "check_output", "OutputRefused", "same_file", "neutralise_cell",
+           "xlsx_cell", "xlsx_text", "terminal_text"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: What an xlsx cell cannot hold: openpyxl's ``ILLEGAL_CHARACTERS_RE`` (C0 controls but tab,
+#: line feed and carriage return); a test checks the two agree.
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+#: What a terminal may obey: C0 controls but line feed and tab (ESC, BEL, carriage return,
+#: backspace...), DEL, C1 controls (0x9b is a one-byte CSI) and the bidirectional overrides
+#: and isolates that reorder what is shown.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class OutputRefused(OSError):
@@ -92,6 +114,31 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return a.resolve() == b.resolve()
+
+
+def _escape(match: re.Match) -> str:
+    """``\\x1b`` for a C0 control (as Python writes it), ``\\u009b`` above: a JSON document
+    on the terminal stays valid JSON (it escapes C0 controls itself)."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with every control character a terminal would act on shown as an escape
+    (``\\x1b``, ``\\u009b``); line feeds and tabs are kept: they lay out tables and prose."""
+    return _TERMINAL_UNSAFE.sub(_escape, text) if isinstance(text, str) else text
+
+
+def xlsx_text(value):
+    """Text with the control characters an xlsx cell cannot hold shown as escapes
+    (``\\x07``); anything else unchanged."""
+    return _XLSX_ILLEGAL.sub(_escape, value) if isinstance(value, str) else value
+
+
+def xlsx_cell(value):
+    """A value as an xlsx cell takes it: :func:`xlsx_text`, then neutralised as in CSV
+    (:func:`neutralise_cell`)."""
+    return neutralise_cell(xlsx_text(value))
 
 
 def neutralise_cell(value):

@@ -13,6 +13,17 @@ __all__ = [
 ]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is (by the console script's signal handler) so that
+    it unwinds as a Ctrl-C does: clean-up runs and no partial output is left."""
+
+
+def stop_reason(exc: KeyboardInterrupt) -> tuple[int, str]:
+    """The exit code and the word said on stderr for a Ctrl-C (130, "interrupted") or a
+    SIGTERM (143, "terminated"): 128 plus the signal's number, as shells report them."""
+    return (143, "terminated") if isinstance(exc, Terminated) else (130, "interrupted")
+
+
 class ScoringError(Exception):
     """Base class of every error the engine raises on purpose."""
 

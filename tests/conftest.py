@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,12 @@ def without_pyarrow(monkeypatch):
         return real_import(name, globals, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", importer)
+
+
+@pytest.fixture
+def console_script() -> str:
+    """The installed ``scoring`` console script beside this interpreter (skip without it)."""
+    found = shutil.which("scoring", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("no console script 'scoring' beside this interpreter (pip install -e .)")
+    return found

@@ -1,5 +1,5 @@
-"""Safe output: atomic writes, same-file detection, formula neutralisation, and outputs that
-cannot destroy what the user has."""
+"""Safe output: atomic writes, same-file detection, formula neutralisation, outputs that
+cannot destroy what the user has, and control characters in xlsx cells and on the terminal."""
 
 import json
 import os
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scoring._output import OutputRefused, check_output, neutralise_cell, same_file, write_atomic
+from scoring._output import (_XLSX_ILLEGAL, OutputRefused, check_output, neutralise_cell,
+                             same_file, terminal_text, write_atomic, xlsx_cell)
 from scoring.cli import main
 from scoring.datasets.registry import datasets_dir
 from scoring.publish.set_folder import install, owned_files
@@ -188,3 +189,37 @@ def test_a_failed_write_names_the_target_even_as_root(tmp_path, monkeypatch, whe
         write_atomic(target, "x")
     assert caught.value.filename == str(target) and caught.value.strerror == "Permission denied"
     assert list(tmp_path.iterdir()) == []
+def test_write_atomic_leaves_nothing_when_interrupted(tmp_path, monkeypatch):
+    # Ctrl-C, or SIGTERM turned into an interrupt by the console script, mid-write.
+    path = tmp_path / "out.txt"
+
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("scoring._output.os.replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(path, "new")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_xlsx_illegal_characters_are_openpyxls():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    every = "".join(map(chr, range(0x250)))
+    assert _XLSX_ILLEGAL.findall(every) == ILLEGAL_CHARACTERS_RE.findall(every)
+
+
+def test_xlsx_cell_escapes_what_a_cell_cannot_hold_and_neutralises():
+    assert xlsx_cell("Angola\x07\x1b[2J") == "Angola\\x07\\x1b[2J"
+    assert xlsx_cell("=HYPERLINK(\x01)") == "'=HYPERLINK(\\x01)"
+    assert xlsx_cell("line\nbreak\ttab") == "line\nbreak\ttab"  # cells hold these
+    assert xlsx_cell(3.5) == 3.5
+
+
+def test_terminal_text_escapes_what_a_terminal_would_obey():
+    shown = terminal_text("a\x1b[2Jb\x1b]0;title\x07c\rd\x9be\u202ef\x7f")
+    assert shown == "a\\x1b[2Jb\\x1b]0;title\\x07c\\x0dd\\u009be\\u202ef\\u007f"
+    assert terminal_text("table\n  row\tcell") == "table\n  row\tcell"
+    # A JSON document keeps its meaning: JSON escapes C0 itself; the rest become \\uXXXX.
+    doc = json.dumps({"name": "x\x1b\x9b"}, ensure_ascii=False)
+    assert json.loads(terminal_text(doc)) == {"name": "x\x1b\x9b"}

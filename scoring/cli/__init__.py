@@ -16,7 +16,8 @@ Heavy modules (pandas, the readers) are imported inside the commands that use th
 ``scoring --help`` and ``scoring datasets`` start fast.
 
 Exit codes: 0 success; 1 the data failed validation or could not be read as scores;
-2 usage error (click's); 3 input/output error (a file that cannot be written).
+2 usage error (click's); 3 input/output error (a file that cannot be written); 130 Ctrl-C,
+143 SIGTERM (one line on stderr, no traceback, no partial output).
 
 May import every stage: it is the top of the house.
 """
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import click
 
-from .common import EXIT_HELP
+from .common import EXIT_HELP, MainGroup
 from .compare import compare, significance
 from .countries import countries
 from .datasets import datasets
@@ -37,7 +38,8 @@ from .panel import panel
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_HELP)
 @click.version_option(package_name="scoring")
 def main():
     """Compare Freedom House index scores across editions, on one footing.

@@ -6,16 +6,20 @@ loaded for ``--help``), cli.progress.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
 import click
 
+from .._output import terminal_text
+
 EXIT_DATA = 1
 EXIT_IO = 3
 
 EXIT_HELP = ("Exit codes: 0 success, 1 data failed validation or could not be read, "
-             "2 usage error, 3 file could not be written.")
+             "2 usage error, 3 file could not be written, 130 interrupted (Ctrl-C), "
+             "143 terminated (SIGTERM).")
 
 
 class DataFailure(click.ClickException):
@@ -24,6 +28,45 @@ class DataFailure(click.ClickException):
 
 class IOFailure(click.ClickException):
     exit_code = EXIT_IO
+
+
+class Stopped(click.ClickException):
+    """Ctrl-C or SIGTERM: one line on stderr ("scoring: interrupted"), exit 130 or 143."""
+
+    def __init__(self, exc: KeyboardInterrupt):
+        from ..errors import stop_reason
+
+        self.exit_code, word = stop_reason(exc)
+        super().__init__(word)
+
+    def show(self, file=None) -> None:
+        click.echo(f"scoring: {self.message}", err=True)
+
+
+@contextlib.contextmanager
+def _guarded():
+    """Interrupts as :class:`Stopped`; user text quoted in any error message made safe for
+    the terminal (a country name holding ESC [2J would erase the screen it is shown on)."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        raise Stopped(exc) from None
+    except click.ClickException as exc:
+        exc.message = terminal_text(exc.message)
+        raise
+
+
+class MainGroup(click.Group):
+    """The ``scoring`` group: every command's parsing and running guarded once (``_guarded``),
+    so no command can end in a traceback on Ctrl-C or print control characters in an error."""
+
+    def make_context(self, *args, **kwargs):
+        with _guarded():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _guarded():
+            return super().invoke(ctx)
 
 
 def fail_from(exc: Exception) -> click.ClickException:
@@ -184,10 +227,17 @@ def _bundled_files() -> list:
         return []
 
 
-def emit(text, output) -> None:
-    """Print ``text``, or write it to ``output`` atomically (all or nothing)."""
+def emit(text, output, fmt: str | None = None) -> None:
+    """Print ``text``, or write it to ``output`` atomically (all or nothing).
+
+    What goes to the terminal, and a text table (``fmt="table"``) wherever it goes, has its
+    control characters shown as escapes (``\\x1b``); a CSV or JSON file holds the data as
+    it is (its writer has neutralised what a spreadsheet would run).
+    """
     if isinstance(text, bytes) and not output:
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if isinstance(text, str) and (not output or fmt == "table"):
+        text = terminal_text(text)
     if output:
         from .._output import write_atomic
 
@@ -195,9 +245,25 @@ def emit(text, output) -> None:
             write_atomic(output, text)
         except OSError as exc:
             raise fail_from(exc) from None
-        click.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
     else:
         click.echo(text, nl=False)
+
+
+def say(text: str) -> None:
+    """One line on stderr (a note, what was written), control characters shown as escapes."""
+    click.echo(terminal_text(text), err=True)
+
+
+def at_most(maximum: int, why):
+    """A click callback refusing a value above ``maximum`` with the reason, ``why(value)``:
+    an option whose value implies absurd work is a usage error before any work starts."""
+    def check(ctx, param, value):
+        if value is not None and value > maximum:
+            raise click.BadParameter(f"{value} is more than the maximum, {maximum}: "
+                                     f"{why(value)}", ctx=ctx, param=param)
+        return value
+    return check
 
 
 def plural(n: int, word: str) -> str:

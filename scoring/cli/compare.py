@@ -7,8 +7,36 @@ from __future__ import annotations
 
 import click
 
-from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural, selected, tables
+from .common import (EXIT_HELP, at_most, data_options, emit, fail_from, load_data, plural,
+                     selected, tables)
 from .progress import terminal_progress
+
+#: Ceilings of the options whose value sets the work. The bootstrap holds resamples x
+#: countries indices and values in memory (16 bytes each): 100,000 resamples of FIW's 210
+#: countries and territories, grouped by region, peak near 0.7 GB; ten times the default is
+#: far more than an interval of one-point score changes needs.
+MAX_RESAMPLES = 100_000
+#: The re-scoring Monte Carlo keeps only a histogram (memory does not grow with the draws) but
+#: takes time: a million draws is a standard error below 0.0005 on every probability.
+MAX_DRAWS = 1_000_000
+#: Seconds of computing per million draws of FOTN's 70 countries (measured; FIW's take
+#: three times as long).
+DRAW_SECONDS = 15
+
+
+def _size(n_bytes: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if n_bytes < 1000 or unit == "PB":
+            return f"{n_bytes:.3g} {unit}"
+        n_bytes /= 1000
+
+
+def _duration(seconds: float) -> str:
+    for unit, length in (("years", 365 * 86400), ("days", 86400), ("hours", 3600),
+                         ("minutes", 60)):
+        if seconds >= length:
+            return f"{seconds / length:.3g} {unit}"
+    return f"{seconds:.3g} s"
 
 
 @click.command(epilog=EXIT_HELP)
@@ -36,10 +64,13 @@ from .progress import terminal_progress
 @click.option("--ci-method", type=click.Choice(["BCa", "percentile"]), default="BCa",
               show_default=True, help="Bootstrap interval method.")
 @click.option("--resamples", type=click.IntRange(min=100), default=9999, show_default=True,
-              help="Bootstrap resamples.")
+              callback=at_most(MAX_RESAMPLES, lambda n: (
+                  "the bootstrap holds every resample of every country in memory, 16 bytes "
+                  f"each (about {_size(16 * 100 * n)} for 100 countries)")),
+              help=f"Bootstrap resamples (at most {MAX_RESAMPLES}).")
 @click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               default=0.95, show_default=True, help="Confidence level of the intervals.")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the bootstrap: the same seed gives the same intervals.")
 @data_options
 def compare(index, from_edition, to_edition, window, top, questions, stats, by, zero_method,
@@ -89,7 +120,7 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
         chosen = selected(countries, regions, panel, include_territories)
         if window is not None:
             emit(_largest_changes(panel, to_edition, window, top, include_territories, fmt,
-                                  chosen), output)
+                                  chosen), output, fmt)
             return
         result = run(panel, from_edition, to_edition, countries=chosen,
                      include_territories=include_territories)
@@ -103,7 +134,7 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
     result.notes[:0] = panel.notes
-    emit(tables.format_comparison(result, fmt, stats=tests, questions=questions), output)
+    emit(tables.format_comparison(result, fmt, stats=tests, questions=questions), output, fmt)
 
 
 def _largest_changes(panel, to_edition, window, top, include_territories, fmt, countries):
@@ -136,8 +167,14 @@ def _largest_changes(panel, to_edition, window, top, include_territories, fmt, c
               default=0.05, show_default=True,
               help="A change is robust when its sign holds with probability >= 1 - alpha.")
 @click.option("--draws", type=click.IntRange(min=1), default=20000, show_default=True,
-              help="Monte Carlo draws.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed.")
+              callback=at_most(MAX_DRAWS, lambda n: (
+                  f"the draws take time, about {DRAW_SECONDS:g} s per million for FOTN's 70 "
+                  f"countries and three times that for FIW (this many: at least "
+                  f"{_duration(n * DRAW_SECONDS / 1e6)}); a million puts every probability "
+                  "within 0.001, and --method exact needs no draws")),
+              help=f"Monte Carlo draws (at most {MAX_DRAWS}).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Monte Carlo seed.")
 @click.option("--interval", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               default=0.95, show_default=True,
               help="Central interval of the re-scored change.")
@@ -218,4 +255,4 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
             "p_flip", "q_flip", "questions_down", "questions_up", "questions_p"],
         digits={"p_decline": 3, "p_improve": 3, "p_unchanged": 3, "p_flip": 3, "q_flip": 3,
                 "questions_p": 3},
-        sources=tables.sources_block(panel.methodology, comparison.scores)), output)
+        sources=tables.sources_block(panel.methodology, comparison.scores)), output, fmt)

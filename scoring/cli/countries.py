@@ -55,7 +55,7 @@ def countries(index, edition, regions, fmt, output):
              "World's, each entity's latest" + (", by ISO3." if index != "fiw" else ".")]
     emit(tables.format_result(
         table, fmt, title=[f"{s['name']} {when}: {who}{where}"], summary=s, notes=notes,
-        numeric=["first_edition", "last_edition", "n_editions"]), output)
+        numeric=["first_edition", "last_edition", "n_editions"]), output, fmt)
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -10,7 +10,7 @@ import json
 import click
 
 from .common import (EXIT_HELP, FORMATS, DataFailure, emit, fail_from, index_option,
-                     output_format, same_path, tables)
+                     output_format, same_path, say, tables)
 from .progress import terminal_progress
 
 
@@ -69,16 +69,16 @@ def validate(file, index, edition, orientation, sheet, fmt, output):
         raise fail_from(exc) from None
     failures = frame.attrs["failures"]
     for note in frame.attrs.get("notes", []) + notes:
-        click.echo(f"note: {note}", err=True)
+        say(f"note: {note}")
     eds = ", ".join(str(e) for e in sorted(frame["edition"].dropna().unique()))
     said = (f"{file}: {len(frame)} rows, edition {eds}: " + (
         "no validation failures" if failures.empty else
         f"{len(failures)} validation failure{'s' if len(failures) != 1 else ''} on "
         f"{failures['row'].nunique()} of {len(frame)} rows"))
     if fmt == "table" and failures.empty:
-        emit(said + "\n", output)
+        emit(said + "\n", output, fmt)
         return
-    emit(_failure_table(failures, fmt, frame.attrs.get("row_kind", "row"), said), output)
+    emit(_failure_table(failures, fmt, frame.attrs.get("row_kind", "row"), said), output, fmt)
     if not failures.empty:
         raise DataFailure(said)
 
@@ -94,7 +94,7 @@ def _failure_table(failures, fmt: str, row_kind: str, said: str):
     if fmt == "xlsx":
         return tables.to_xlsx({"failures": failures}, [said])
     shown = failures.drop(columns=["source"]).rename(columns={"row": row_kind}).astype(
-        str).replace("None", "")
+        object).fillna("").astype(str).replace("None", "")
     return tables.text_table(shown, numeric=[row_kind, "edition"]) + "\n"
 
 
@@ -142,7 +142,7 @@ def ingest_report(file, fmt, output, keep_flagged):
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
     if "booklet_edition" in frame.attrs:
-        emit(_booklet_text(file, frame, fmt), output)
+        emit(_booklet_text(file, frame, fmt), output, fmt)
         return
     repairs = frame.attrs.get("repairs", [])
     facts = frame.attrs.get("facts", {})
@@ -174,7 +174,7 @@ def ingest_report(file, fmt, output, keep_flagged):
                   f"{r.get('inferred')} ({r.get('why')})" for r in repairs] or ["  none"]
         lines += [f"note: {n}" for n in notes]
         text = "\n".join(lines) + "\n"
-    emit(text, output)
+    emit(text, output, fmt)
 
 
 def _booklet_text(file, frame, fmt) -> str:

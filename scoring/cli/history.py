@@ -43,13 +43,14 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
 
     try:
         panel = load_data(index, extra, data_edition, data_orientation, keep_flagged, output)
+        window = panel.select(from_edition=from_edition, to_edition=to_edition)
+        _enough_editions(panel, list(window.editions), from_edition, to_edition)
         table = country_trends(panel, series=series,
                                countries=selected(countries, regions, panel,
                                                   include_territories),
                                from_edition=from_edition, to_edition=to_edition,
                                include_territories=include_territories,
                                confidence=confidence, exact_max_n=exact_max_n)
-        window = panel.select(from_edition=from_edition, to_edition=to_edition)
         run, counts = None, None
         if series == "total":
             from ..analysis.yearly import decline_run, yearly_counts
@@ -86,7 +87,24 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
         shown, fmt, title=title, summary=summary, notes=list(panel.notes),
         numeric=["n", "first", "last", "sen_slope", "sen_lo", "sen_hi", "tau_b", "p", "q"],
         digits={"sen_slope": 2, "sen_lo": 2, "sen_hi": 2, "tau_b": 2, "p": 4, "q": 4},
-        sources=tables.sources_block(m, used)), output)
+        sources=tables.sources_block(m, used)), output, fmt)
+
+
+def _enough_editions(panel, eds: list, from_edition, to_edition) -> None:
+    """A range with too few editions for any trend test is a usage error that says what the
+    range holds, not a table of untested rows (or, when empty, a crash)."""
+    from ..inference.trends import MIN_N
+
+    if len(eds) >= MIN_N:
+        return
+    asked = " ".join(f"--{name} {ed}" for name, ed in (("from", from_edition), ("to", to_edition))
+                     if ed is not None) or "the data"
+    held = f"{plural(len(eds), 'edition')} ({', '.join(map(str, eds))})" if eds else "no edition"
+    have = panel.editions
+    raise click.UsageError(
+        f"{asked} holds {held} of {panel.methodology.name}; a trend needs at least {MIN_N} "
+        f"editions (with 3, no Mann-Kendall p is below 1/3); the data hold "
+        f"{have[0]}-{have[-1]}")
 
 
 @click.command("episodes", epilog=EXIT_HELP)
@@ -156,4 +174,4 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
         summary=summary, notes=list(panel.notes),
         numeric=["baseline_edition", "first_edition", "last_edition", "start_value",
                  "end_value", "total_change", "n_steps"],
-        sources=tables.sources_block(m, used)), output)
+        sources=tables.sources_block(m, used)), output, fmt)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_HELP, emit, fail_from, input_options, load_data, output_format,
+from .common import (EXIT_HELP, emit, fail_from, input_options, load_data, output_format, say,
                      selected)
 
 #: Kept here, not imported, so that ``--help`` loads no pandas; a test checks they match
@@ -87,7 +87,7 @@ def panel(level, wide, from_edition, to_edition, fmt, output, index, countries, 
     except ValueError as exc:
         raise fail_from(exc) from None
     for note in table.attrs["metadata"]["notes"]:
-        click.echo(f"note: {note}", err=True)
+        say(f"note: {note}")
     if fmt == "csv":
         _say_neutralised(formula_cells(table))
     emit(payload, output)
@@ -104,7 +104,7 @@ def _say_neutralised(cells) -> None:
         return
     shown = ", ".join(f"line {c['line']} {c['column']} {c['value']!r}" for c in cells[:5])
     more = f" and {len(cells) - 5} more" if len(cells) > 5 else ""
-    click.echo(f"note: {len(cells)} text cell{'s' if len(cells) != 1 else ''} start with "
-               f"= + - @ (or a tab or carriage return) and were written with a leading ' so "
-               f"that a spreadsheet does not run them: {shown}{more}; --format json, parquet, "
-               f"dta or xlsx keeps the text exact", err=True)
+    say(f"note: {len(cells)} text cell{'s' if len(cells) != 1 else ''} start with "
+        f"= + - @ (or a tab or carriage return) and were written with a leading ' so "
+        f"that a spreadsheet does not run them: {shown}{more}; --format json, parquet, "
+        f"dta or xlsx keeps the text exact")

@@ -29,6 +29,9 @@ __all__ = ["read_scores", "ID_COLUMNS", "STATUS_SPELLINGS"]
 
 #: Columns every score frame carries before the component columns.
 ID_COLUMNS = ["index", "edition", "iso3", "country", "status", "orientation"]
+#: What a cell must hold to be read as an edition (a four-digit year): 1e20 is not one, and
+#: would not even fit the integer column. Validation then asks for an edition of the index.
+YEARS = (1000, 9999)
 #: Columns every score frame carries after them.
 TRAILING_COLUMNS = ["source", "source_row", "flags"]
 
@@ -265,8 +268,8 @@ def _editions(cells: _Cells, edition: int | None, hint: int | None) -> np.ndarra
         return _edition_without_column(cells, edition, hint)
     raw_ed = cells.columns["edition"].to_numpy(dtype=object)
     values, bad, empty = to_numbers(cells.columns["edition"])
-    not_year = bad | empty | (~np.isnan(values) & (values != np.floor(
-        np.nan_to_num(values))))
+    not_year = bad | empty | (~np.isnan(values) & ((values != np.floor(np.nan_to_num(values)))
+                                                   | (values < YEARS[0]) | (values > YEARS[1])))
     cells.fail(not_year, "edition", "edition", raw_ed, "a year such as 2024")
     eds = np.where(not_year, np.nan, values)
     if edition is not None:
@@ -286,6 +289,9 @@ def _editions(cells: _Cells, edition: int | None, hint: int | None) -> np.ndarra
 def _edition_without_column(cells: _Cells, edition: int | None, hint: int | None) -> np.ndarray:
     """The one edition of a file with no edition column: as given, else as the header names."""
     chosen = edition if edition is not None else hint
+    if edition is not None and not YEARS[0] <= edition <= YEARS[1]:
+        raise ValueError(f"edition must be a year such as 2024 ({YEARS[0]}-{YEARS[1]}); "
+                         f"got {edition}")
     if chosen is None:
         raise ReadError(f"{cells.where}: no edition column and none named in the header; "
                         "say which edition the file holds (edition=..., --edition)")

@@ -219,7 +219,7 @@ def _drop_empty(frame: pd.DataFrame, numbers: np.ndarray):
 # -- JSON ---------------------------------------------------------------------------------------
 def _json(path: Path, text: str, notes: list[str]) -> RawTable:
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise ReadError(f"{path.name}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
     texts: list[str] = []
@@ -243,6 +243,12 @@ def _json(path: Path, text: str, notes: list[str]) -> RawTable:
 
     return RawTable(path.name, "record", [header], [0], loader, texts=texts, header_known=True,
                     notes=notes + [f"{path.name}: JSON records"])
+
+
+def _json_int(digits: str):
+    """A JSON integer; kept as its text when Python would refuse to convert it (over 4300
+    digits), so that it is reported as not a number instead of stopping the read."""
+    return int(digits) if len(digits) <= 4000 else digits
 
 
 # -- xlsx ---------------------------------------------------------------------------------------

@@ -15,7 +15,17 @@ import pandas as pd
 
 from ..methodology import HIGHER_IS_FREER, STATUS_LABELS, Component, Methodology
 
-__all__ = ["FAILURE_COLUMNS", "RULES", "failure", "validate"]
+__all__ = ["FAILURE_COLUMNS", "RULES", "NEW_EDITIONS", "failure", "validate"]
+
+#: Editions after the last one the methodology lists that are accepted as a user's new data
+#: (rule "edition" beyond them). Freedom House publishes one edition a year and the
+#: methodology files are updated with each; three years cover a file made before the package
+#: caught up, while 2999 or 20240 is a typo. Further out, add the edition to the methodology
+#: file first: the scale, components and bands of an edition are facts to check, not guess.
+NEW_EDITIONS = 3
+
+#: Longest found value shown in a failure: a 400-digit cell is shown by its ends and length.
+_SHOWN_CHARS = 60
 
 #: Columns of every failure table.
 FAILURE_COLUMNS = ["source", "row", "country", "iso3", "edition", "column", "rule", "found",
@@ -33,7 +43,8 @@ RULES = {
     "unknown_status": "the status is not a spelling of Free / Partly Free / Not Free",
     "unknown_country": "the name or code is not a known country or territory",
     "duplicate": "the same entity appears more than once in one edition",
-    "edition": "the edition is not a year, or the index published no such edition",
+    "edition": "the edition is not a year, the index published no such edition, or it is "
+               "more than NEW_EDITIONS after the last edition the methodology lists",
     "not_applicable": "a component has a value in an edition that does not use it",
 }
 
@@ -46,11 +57,20 @@ def failure(source, row, country, iso3, edition, column, rule, found, expected) 
 
 
 def _show(v) -> str:
+    """A found value as text: whole floats without ".0", inf as inf, a long value by its
+    ends and length; never an exception."""
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "blank"
-    if isinstance(v, float) and v == int(v):
+    if isinstance(v, float) and np.isfinite(v) and v.is_integer():
         return str(int(v))
-    return str(v)
+    try:
+        text = str(v)
+    except ValueError:  # Python does not write integers of more than 4300 digits
+        return "an integer of more than 4300 digits"
+    if len(text) > _SHOWN_CHARS:
+        half = _SHOWN_CHARS // 2 - 2
+        return f"{text[:half]}...{text[-half:]} ({len(text)} characters)"
+    return text
 
 
 def validate(frame: pd.DataFrame, m: Methodology) -> pd.DataFrame:
@@ -167,7 +187,8 @@ def _published(frame: pd.DataFrame, v: _Rows, present) -> dict[str, np.ndarray] 
 
 
 def _check_editions(v: _Rows, m: Methodology) -> None:
-    """Editions known and plausible. A year after the last one listed may be a new edition."""
+    """Editions known and plausible: one the methodology lists, or one of the
+    :data:`NEW_EDITIONS` after its last (a user's new data)."""
     eds = v.eds
     last = max(m.editions)
     valid = ~np.isnan(eds)
@@ -175,6 +196,10 @@ def _check_editions(v: _Rows, m: Methodology) -> None:
     gaps = ", ".join(str(e) for e in range(m.editions[0], last) if e not in m.editions)
     v.add(bad_ed, "edition", "edition", eds,
           f"an edition of {m.name} ({m.editions[0]}-{last}, not {gaps})")
+    horizon = last + NEW_EDITIONS
+    v.add(valid & (eds > horizon), "edition", "edition", eds,
+          f"an edition of {m.name} up to {horizon} (the methodology knows "
+          f"{m.editions[0]}-{last}; the next {NEW_EDITIONS} are read as new data)")
 
 
 def _check_values(v: _Rows, present, skip, from_source) -> None:
@@ -261,7 +286,8 @@ def _check_ratings(v: _Rows, m: Methodology, st: np.ndarray, has: np.ndarray) ->
 def _check_duplicates(v: _Rows, m: Methodology) -> None:
     """One row per entity and edition; each duplicate names the rows it repeats."""
     rows, source_row = v.rows, v.source_row
-    known = rows["iso3"].notna().to_numpy()
+    # A row whose edition is not a year (rule "edition") has no edition to repeat.
+    known = (rows["iso3"].notna() & rows["edition"].notna()).to_numpy()
     dup = rows.duplicated(["iso3", "edition"], keep=False).to_numpy() & known
     if not dup.any():
         return

@@ -12,7 +12,8 @@ and the metadata) and returns the file's text or bytes; writing it to disk is th
   :func:`formula_cells` lists every cell that was changed so that the caller can say so.
 - **xlsx**: sheet ``panel`` (the table; numbers as numbers, missing cells empty), ``variables``
   (name, label) and ``metadata``. Text is stored as text cells, which a spreadsheet shows and
-  never runs, so it is written exactly and not neutralised.
+  never runs, so it is written exactly and not neutralised; only the control characters an
+  xlsx cell cannot hold are shown as escapes (``\\x07``).
 - **json**: ``{"metadata": {...}, "variables": [{"name", "label"}], "records": [...]}``, one
   record per line, null for a missing value; exact.
 - **parquet** (pyarrow, the optional extra ``parquet``): the table with each column's label in
@@ -33,7 +34,7 @@ import re
 import pandas as pd
 
 from .._json import plain, records
-from .._output import neutralise_cell
+from .._output import neutralise_cell, xlsx_text
 from .tables import to_csv
 
 __all__ = ["FORMATS", "BINARY_FORMATS", "STATUS_CODES", "export_panel", "formula_cells",
@@ -111,7 +112,7 @@ def panel_xlsx(table: pd.DataFrame) -> bytes:
     import openpyxl
 
     labelled, metadata, table = _variables(table), _metadata(table), _bare(table)
-    columns = [_xlsx_column(table[c]) for c in table.columns]  # refused before writing
+    columns = [_xlsx_column(table[c]) for c in table.columns]
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(title="panel")
     ws.freeze_panes = "A2"
@@ -134,24 +135,20 @@ def panel_xlsx(table: pd.DataFrame) -> bytes:
 
 
 def _xlsx_column(values: pd.Series) -> list:
-    """A column's values: numbers as numbers, missing as empty, text checked. Column by
-    column, because a cell at a time is slow on FIW's 180,000 question cells."""
+    """A column's values: numbers as numbers, missing as empty (text is escaped cell by cell
+    in :func:`_text_cell`). Column by column, because a cell at a time is slow on FIW's
+    180,000 question cells."""
     if values.dtype.kind in "biuf":
         return [None if v != v else v for v in values.astype(object).tolist()]
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cells = [None if v is None or v is pd.NA or v != v else v
-             for v in values.astype(object).tolist()]
-    for position, value in enumerate(cells):
-        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-            raise ValueError(f"column {values.name}, row {position + 2} of the panel sheet: the "
-                             f"text {value!r} holds a control character an xlsx cell cannot "
-                             f"store; write csv, json, parquet or dta instead")
-    return cells
+    return [None if v is None or v is pd.NA or v != v else v
+            for v in values.astype(object).tolist()]
 
 
 def _text_cell(ws, value):
-    """Text starting with ``=`` as a text cell: openpyxl would otherwise store a formula."""
+    """Text starting with ``=`` as a text cell: openpyxl would otherwise store a formula; the
+    control characters a cell cannot hold shown as escapes (``\\x07``), as in every workbook
+    the package writes."""
+    value = xlsx_text(value)
     if isinstance(value, str) and value.startswith("="):
         from openpyxl.cell import WriteOnlyCell
 

@@ -10,7 +10,7 @@ import json
 import pandas as pd
 
 from .._json import plain, records
-from .._output import neutralise_cell
+from .._output import neutralise_cell, xlsx_cell
 from .sources import sources_block, with_sources
 
 __all__ = ["text_table", "to_csv", "to_xlsx", "plain", "records", "format_comparison",
@@ -24,7 +24,8 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 def to_xlsx(sheets: dict[str, pd.DataFrame], notes: list[str] | None = None) -> bytes:
     """A workbook with one sheet per table (and one of notes): numbers stay numbers, text a
-    spreadsheet would run as a formula is neutralised, NaN cells are empty."""
+    spreadsheet would run as a formula is neutralised, control characters a cell cannot hold
+    are shown as escapes (:func:`scoring._output.xlsx_cell`), NaN cells are empty."""
     import io
 
     import openpyxl
@@ -32,13 +33,13 @@ def to_xlsx(sheets: dict[str, pd.DataFrame], notes: list[str] | None = None) -> 
     wb = openpyxl.Workbook(write_only=True)
     for name, frame in sheets.items():
         ws = wb.create_sheet(title=name[:31])
-        ws.append([neutralise_cell(str(c)) for c in frame.columns])
+        ws.append([xlsx_cell(str(c)) for c in frame.columns])
         for row in frame.itertuples(index=False):
-            ws.append([neutralise_cell(_cell(v)) for v in row])
+            ws.append([xlsx_cell(_cell(v)) for v in row])
     if notes:
         ws = wb.create_sheet(title="notes")
         for n in notes:
-            ws.append([neutralise_cell(n)])
+            ws.append([xlsx_cell(n)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -4,10 +4,8 @@ shell passes it."""
 
 import json
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -80,15 +78,8 @@ def test_coverage_gaps_are_runs_of_the_panels_editions():
 
 # -- the installed console script -----------------------------------------------------------------
 
-def _script() -> str:
-    found = shutil.which("scoring", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.skip("no console script 'scoring' beside this interpreter (pip install -e .)")
-    return found
-
-
-def test_the_console_script_reads_names_and_quoted_lists(printed_codes):
-    script = _script()
+def test_the_console_script_reads_names_and_quoted_lists(printed_codes, console_script):
+    script = console_script
     compare = [script, "compare", "--from", "2023", "--to", "2024"]
     done = subprocess.run([*compare, "--country", "KAZ RUS"], capture_output=True,
                           text=True)
