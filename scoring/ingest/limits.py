@@ -46,7 +46,8 @@ Lines: text is cut into lines at ``\\r\\n``, a bare ``\\r`` or ``\\n`` (:func:`s
 the same way for a CSV file and a report, so that the line numbers shown are those of the
 splitting that parsed the rows, and those an editor shows. A form feed (``\\f``, which
 ``pdftotext`` puts before each new page) or a vertical tab is not a line end: it belongs to
-the line it stands on and counts as a space there.
+the line it stands on (in a report it counts as a space there; in a CSV cell it is text, and
+blank like any whitespace), so it shifts no line number.
 
 May import: errors.
 """

@@ -178,13 +178,14 @@ def _check_shape(path: Path, lines: str, delimiter: str, first: int) -> int:
     if split and split[-1] == "":
         split.pop()
     columns_max = MAX_COLUMNS.value()
-    if lines.count(delimiter) >= columns_max:
-        for i, line in enumerate(split):
-            if line.count(delimiter) >= columns_max:  # fields by delimiters; quotes may join
-                fields = max((len(r) for r in csv.reader([line], delimiter=delimiter)),
+    counts = [line.count(delimiter) for line in split]
+    width = max(counts, default=0) + 1
+    if width > columns_max:
+        for i, n in enumerate(counts):
+            if n >= columns_max:  # fields by delimiters, unless quotes join some
+                fields = max((len(r) for r in csv.reader([split[i]], delimiter=delimiter)),
                              default=0)
                 MAX_COLUMNS.check(fields, f"{path.name} line {first + i}")
-    width = max((line.count(delimiter) for line in split), default=0) + 1
     MAX_CELLS.check(len(split) * width, path.name)
     return len(split)
 
