@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .._progress import Progress
-from ..errors import DatasetError
+from ..errors import DatasetError, ScoringError
 from ..ingest.harmonize import to_canonical, to_published
 from ..methodology import load_methodology
 from ..ingest.readers import ID_COLUMNS
@@ -163,8 +163,10 @@ def read_user_file(path, index: str, *, edition: int | None = None,
     else as a score table by :func:`scoring.read_scores`. Returns the frame (its ``attrs``
     as the reader left them) and a note saying how a booklet or report was read.
     ``progress`` follows a booklet's pages (:func:`scoring.read_booklet`)."""
+    from ..ingest.limits import regular_file
     from ..ingest.readers import read_scores
 
+    regular_file(path)  # a FIFO, device or directory is refused before anything opens it
     if index == "fotn" and _is_pdf(path):
         from ..ingest.reports import read_booklet
 
@@ -186,25 +188,26 @@ def read_user_file(path, index: str, *, edition: int | None = None,
 
 def _is_pdf(path) -> bool:
     """A file whose first kilobyte carries the PDF signature."""
+    from ..ingest.limits import read_bounded
+
     try:
-        with open(path, "rb") as fh:
-            return b"%PDF-" in fh.read(1024)
-    except OSError:
+        return b"%PDF-" in read_bounded(path, head=1024)
+    except ScoringError:
         return False
 
 
 def _looks_like_report(path) -> bool:
     """A text file whose first lines carry a FOTN report title."""
     import re
-    from pathlib import Path
 
-    p = Path(path)
+    from ..ingest.limits import read_bounded, split_lines
+
     try:
-        head = p.read_bytes()[:2000]
-    except OSError:
+        head = read_bounded(path, head=2000)
+    except ScoringError:
         return False
     if head.startswith(b"PK") or b"\x00" in head:
         return False
     text = head.decode("utf-8", "replace")
     return bool(re.search(r"FREEDOM\s+ON\s+THE\s+NET\s+\d{4}", text, re.IGNORECASE)) and \
-        "," not in text.splitlines()[0]
+        "," not in split_lines(text)[0]

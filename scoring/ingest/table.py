@@ -5,25 +5,29 @@ of scores. A table offers its first rows as lists (to find the header) and, once
 known, everything below it as a DataFrame of raw cells with the row numbers a user sees (CSV
 line, spreadsheet row, JSON record). Large CSV files are parsed by pandas' C reader, so a
 million-row file needs neither a Python loop per cell nor a Python string per number.
+
+Every size that depends on the file is checked before the work it would cost, against the
+limits of :mod:`.limits` (bytes of the file, cells, columns, JSON depth); a CSV's line ends are
+made ``\n`` once, so that the csv module, pandas and the line numbers shown split the same
+lines. xlsx workbooks are read by :mod:`.xlsx`.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import html
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ReadError
+from .limits import MAX_CELLS, MAX_COLUMNS, MAX_DEPTH, normalise_line_ends, read_bounded
 
 __all__ = ["RawTable", "load_tables", "HEAD_ROWS"]
 
@@ -59,7 +63,7 @@ class RawTable:
     head: list[list]
     head_numbers: list[int]
     loader: Callable[[int], tuple[pd.DataFrame, np.ndarray]]
-    texts: list[str] = field(default_factory=list)
+    texts: Sequence[str] = field(default_factory=list)
     header_known: bool = False  # JSON: the first row is the header by construction
     notes: list[str] = field(default_factory=list)
     formulas: dict[int, dict[int, str]] = field(default_factory=dict)
@@ -73,24 +77,21 @@ class RawTable:
 def load_tables(path: str | Path, sheet: str | None = None) -> list[RawTable]:
     """Read every candidate table of a file; the caller picks the one with a score header."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReadError(f"{path}: is a directory, not a score file") from None
-    except OSError as exc:
-        raise ReadError(f"{path}: cannot read: {exc.strerror}") from None
+    data = read_bounded(path)
     if not data.strip():
         raise ReadError(f"{path.name}: the file is empty")
     for magic, what in _NOT_TABLES:
         if data.startswith(magic):
             raise ReadError(f"{path.name}: this is {what}")
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx(path, sheet)
+        from .xlsx import xlsx_tables
+
+        return xlsx_tables(path, sheet)
     if sheet is not None:
         raise ValueError(f"sheet applies to xlsx workbooks only; {path.name} is not one")
     text, notes = _decode(path, data)
+    del data  # the text is what is read from here on; keep one copy of a large file
+    text = normalise_line_ends(text)
     if text.lstrip()[:1] in "[{":
         return [_json(path, text, notes)]
     return [_csv(path, text, notes)]
@@ -130,8 +131,10 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
 
 
 # -- CSV ----------------------------------------------------------------------------------------
+# The text has "\n" line ends only (normalise_line_ends): the csv module, pandas and the line
+# numbers shown all split it there, and nowhere else.
 def _sniff(path: Path, text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    lines = [ln for ln in text[:2 ** 20].split("\n", 50)[:50] if ln.strip()]
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=_DELIMITERS).delimiter
     except csv.Error:
@@ -144,12 +147,18 @@ def _sniff(path: Path, text: str) -> str:
 
 def _csv_records(path: Path, text: str, delimiter: str, limit: int | None = None):
     """Records, the line each starts on and the line each ends on (csv module: handles
-    quoted line breaks)."""
+    quoted line breaks); cells and columns counted against the limits as they come."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, numbers, ends = [], [], []
-    start = 1
+    start, n_cells = 1, 0
+    cells_max, columns_max = MAX_CELLS.value(), MAX_COLUMNS.value()
     try:
         for cells in reader:
+            if len(cells) > columns_max:
+                MAX_COLUMNS.check(len(cells), f"{path.name} line {start}")
+            n_cells += max(len(cells), 1)
+            if n_cells > cells_max:
+                MAX_CELLS.check(n_cells, path.name, more=True)
             rows.append([c if c.strip() != "" else None for c in cells])
             numbers.append(start)
             ends.append(reader.line_num)
@@ -159,6 +168,26 @@ def _csv_records(path: Path, text: str, delimiter: str, limit: int | None = None
     except csv.Error as exc:
         raise ReadError(f"{path.name}: line {reader.line_num}: malformed CSV: {exc}") from None
     return rows, numbers, ends
+
+
+def _check_shape(path: Path, lines: str, delimiter: str, first: int) -> int:
+    """The number of lines of ``lines`` (the text below the header, its first line being
+    ``first``), after checking its widest line and lines x width against the limits, before
+    pandas allocates a column per field."""
+    split = lines.split("\n")
+    if split and split[-1] == "":
+        split.pop()
+    columns_max = MAX_COLUMNS.value()
+    counts = [line.count(delimiter) for line in split]
+    width = max(counts, default=0) + 1
+    if width > columns_max:
+        for i, n in enumerate(counts):
+            if n >= columns_max:  # fields by delimiters, unless quotes join some
+                fields = max((len(r) for r in csv.reader([split[i]], delimiter=delimiter)),
+                             default=0)
+                MAX_COLUMNS.check(fields, f"{path.name} line {first + i}")
+    MAX_CELLS.check(len(split) * width, path.name)
+    return len(split)
 
 
 def _csv(path: Path, text: str, notes: list[str]) -> RawTable:
@@ -171,12 +200,12 @@ def _csv(path: Path, text: str, notes: list[str]) -> RawTable:
         header_end = head_ends[at]
         parts = text.split("\n", header_end)
         rest_lines = parts[header_end] if len(parts) > header_end else ""
-        n_lines = rest_lines.count("\n") + (0 if rest_lines.endswith("\n") or not rest_lines
-                                           else 1)
+        del parts
+        n_lines = _check_shape(path, rest_lines, delimiter, header_end + 1)
         try:
             frame = pd.read_csv(io.StringIO(rest_lines), sep=delimiter, header=None,
                                 keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                                engine="c", quotechar='"')
+                                engine="c", quotechar='"', lineterminator="\n")
         except pd.errors.EmptyDataError:
             return pd.DataFrame(), np.array([], dtype=int)
         except (pd.errors.ParserError, ValueError):
@@ -185,25 +214,28 @@ def _csv(path: Path, text: str, notes: list[str]) -> RawTable:
             # Ragged rows or quoted line breaks: the csv module knows each record's line.
             rows, numbers, _ = _csv_records(path, text, delimiter)
             rows, numbers = rows[at + 1:], numbers[at + 1:]
-            frame = _grid(rows).infer_objects()
+            frame = grid_frame(rows, path.name).infer_objects()
             lines = np.asarray(numbers, dtype=int)
         else:
             lines = np.arange(header_end + 1, header_end + 1 + len(frame))
-        return _drop_empty(frame, lines)
+        return drop_empty(frame, lines)
 
     return RawTable(path.name, "line", head, head_numbers, loader,
                     notes=notes + [f"{path.name}: CSV, {name}-delimited"])
 
 
-def _grid(rows: list[list]) -> pd.DataFrame:
-    """Rows of unequal length as a frame of object cells, short rows padded with None."""
+def grid_frame(rows: list[list], where: str) -> pd.DataFrame:
+    """Rows of unequal length as a frame of object cells, short rows padded with None; the
+    padded size is checked against :data:`~.limits.MAX_CELLS` first."""
     if not rows:
         return pd.DataFrame()
     width = max(len(r) for r in rows)
+    MAX_CELLS.check(len(rows) * width, where)
     return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
-def _drop_empty(frame: pd.DataFrame, numbers: np.ndarray):
+def drop_empty(frame: pd.DataFrame, numbers: np.ndarray):
+    """Leave out the rows with no cell at all, with their row numbers."""
     if frame.empty:
         return frame, numbers
     filled = frame.notna()
@@ -217,7 +249,25 @@ def _drop_empty(frame: pd.DataFrame, numbers: np.ndarray):
 
 
 # -- JSON ---------------------------------------------------------------------------------------
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = np.frombuffer(b"[]{}", dtype=np.uint8)
+
+
+def _check_json(path: Path, text: str) -> None:
+    """Nesting depth and number of values of a JSON text, from its brackets and commas outside
+    strings (one pass, vectorised), against the limits before it is parsed: a deep document
+    would exhaust the parser's recursion, a huge one memory."""
+    bare = _JSON_STRING.sub("", text).encode("utf-8", "replace")
+    codes = np.frombuffer(bare, dtype=np.uint8)
+    found = codes[np.isin(codes, _BRACKETS)]
+    opens = (found == ord("[")) | (found == ord("{"))
+    depth = int(np.cumsum(np.where(opens, 1, -1)).max()) if len(found) else 0
+    MAX_DEPTH.check(depth, path.name)
+    MAX_CELLS.check(bare.count(b",") + int(opens.sum()), f"{path.name} (JSON values)")
+
+
 def _json(path: Path, text: str, notes: list[str]) -> RawTable:
+    _check_json(path, text)
     try:
         doc = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
@@ -233,13 +283,18 @@ def _json(path: Path, text: str, notes: list[str]) -> RawTable:
         texts = [f"{k}: {v}" for k, v in doc.items() if isinstance(v, str)]
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ReadError(f"{path.name}: JSON records must be objects ({{\"Country\": ...}})")
-    header: list[str] = []
-    for r in records:
-        header.extend(k for k in r if k not in header)
+    keys: dict[str, None] = {}  # the header in order of first use; a dict keeps it linear
+    columns_max = MAX_COLUMNS.value()
+    for i, r in enumerate(records, 1):
+        keys.update(dict.fromkeys(r))
+        if len(keys) > columns_max:
+            MAX_COLUMNS.check(len(keys), f"{path.name} (distinct keys by record {i})")
+    header = list(keys)
+    MAX_CELLS.check(len(records) * len(header), path.name)
     rows = [[r.get(k) for k in header] for r in records]
 
     def loader(at: int):
-        return _drop_empty(_grid(rows), np.arange(1, len(rows) + 1))
+        return drop_empty(grid_frame(rows, path.name), np.arange(1, len(rows) + 1))
 
     return RawTable(path.name, "record", [header], [0], loader, texts=texts, header_known=True,
                     notes=notes + [f"{path.name}: JSON records"])
@@ -249,104 +304,3 @@ def _json_int(digits: str):
     """A JSON integer; kept as its text when Python would refuse to convert it (over 4300
     digits), so that it is reported as not a number instead of stopping the read."""
     return int(digits) if len(digits) <= 4000 else digits
-
-
-# -- xlsx ---------------------------------------------------------------------------------------
-def _xlsx(path: Path, sheet: str | None) -> list[RawTable]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise ReadError(f"{path.name}: not a readable xlsx workbook: {exc}") from None
-    try:
-        names = wb.sheetnames
-        if sheet is not None and sheet not in names:
-            raise ValueError(f"sheet must be one of {', '.join(map(repr, names))}; "
-                             f"got {sheet!r}")
-        grids = {}
-        for name in names:
-            grid = []
-            for row in wb[name].iter_rows(values_only=True):
-                cells = [None if (isinstance(v, str) and not v.strip()) else v for v in row]
-                while cells and cells[-1] is None:
-                    cells.pop()
-                grid.append(cells)
-            grids[name] = grid
-    finally:
-        wb.close()
-    formulas = _formulas(path)
-    tables = []
-    for name, grid in grids.items():
-        if sheet is not None and name != sheet:
-            continue
-        texts = [str(v) for other, g in grids.items() if other != name
-                 for row in g for v in row if isinstance(v, str)]
-        notes = [f"{path.name}: xlsx, sheet {name!r}"]
-        found = formulas.get(name, {})
-        if found:
-            n = sum(len(v) for v in found.values())
-            first_row = min(found)
-            col, text = next(iter(found[first_row].items()))
-            notes.append(f"{path.name} [sheet {name}]: {n} cells hold formulas (first: "
-                         f"{_col_letter(col)}{first_row} ={text}); the values read are the ones "
-                         "the workbook cached when it was last saved")
-
-        def loader(at: int, grid=grid):
-            rows = grid[at + 1:]
-            return _drop_empty(_grid(rows), np.arange(at + 2, at + 2 + len(rows)))
-
-        tables.append(RawTable(f"{path.name} [sheet {name}]", "row", grid[:HEAD_ROWS],
-                               list(range(1, min(len(grid), HEAD_ROWS) + 1)), loader,
-                               texts=texts, notes=notes, formulas=found))
-    return tables
-
-
-_CELL_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<f(?:\s[^>]*)?>([^<]*)</f>')
-
-
-def _formulas(path: Path) -> dict[str, dict[int, dict[int, str]]]:
-    """Cells holding formulas, per sheet name: {row: {column index: formula}}.
-
-    openpyxl gives either cached values or formulas per load; reading the sheet XML once for
-    ``<f>`` elements tells which values were computed, at a fraction of a second load's cost.
-    """
-    out: dict[str, dict[int, dict[int, str]]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            book = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-            targets = dict(re.findall(rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"',
-                                      rels))
-            targets.update({k: v for v, k in re.findall(
-                rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
-            for name, rid in re.findall(rb'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"',
-                                        book):
-                target = targets.get(rid, b"").decode().lstrip("/")
-                member = target if target.startswith("xl/") else f"xl/{target}"
-                if member not in zf.namelist():
-                    continue
-                cells: dict[int, dict[int, str]] = {}
-                for col, row, formula in _CELL_FORMULA.findall(zf.read(member)):
-                    cells.setdefault(int(row), {})[_col_index(col.decode())] = html.unescape(
-                        formula.decode("utf-8", "replace"))
-                if cells:
-                    out[html.unescape(name.decode())] = cells
-    except (KeyError, zipfile.BadZipFile):
-        return {}
-    return out
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _col_letter(index: int) -> str:
-    out, n = "", index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out

@@ -194,9 +194,10 @@ def test_hostile_pdfs_get_a_clear_error_and_no_traceback(tmp_path, name, make, m
 
 
 def test_the_resource_ceilings_refuse_with_the_file_named(tmp_path):
-    with pytest.raises(ReportError, match="internetfreedom_2014.pdf: 40 pages, more than the 10"):
+    with pytest.raises(ReportError, match="internetfreedom_2014.pdf: pages of the PDF: 40 pages, over the "
+                       "limit of 10"):
         PdfFile(booklet(2014), max_pages=10)
-    with pytest.raises(ReportError, match="larger than the 1,000"):
+    with pytest.raises(ReportError, match="size of the PDF: 2,243,105 bytes, over the limit of 1,000"):
         PdfFile(booklet(2014), max_bytes=1000)
 
 

@@ -20,6 +20,7 @@ import re
 from ...errors import OrientationError
 from ...methodology import Methodology
 from ..countries import to_iso3
+from ..limits import split_lines
 from ..orientation import label_orientation
 from .record import Header, Record
 from .solver import Observation, StatusCell
@@ -42,13 +43,21 @@ ROW_NAMES = {
 #: The row a label's maximum ("(0-40)") names.
 BY_MAXIMUM = {25: "access", 35: "content", 40: "rights", 100: "total"}
 _MAXIMA = frozenset(BY_MAXIMUM)
+# Form feed and vertical tab: whitespace within a line, never a line end.
+_PAGE_MARKS = {0x0C: " ", 0x0B: " "}
 # The first and last years a FOTN edition can have.
 _YEARS = (2009, 2099)
 
 
 def read_lines(text: str) -> list[Line]:
-    """The text's lines, numbered from 1, cut into label and cells."""
-    return [parse_line(i, t, _MAXIMA) for i, t in enumerate(text.splitlines(), 1)]
+    """The text's lines, numbered from 1, cut into label and cells.
+
+    Lines end at ``\\r\\n``, ``\\r`` or ``\\n`` (:func:`~scoring.ingest.limits.split_lines`,
+    as for a CSV file); a form feed (``pdftotext``'s page mark) or vertical tab is a space in
+    its line, so line numbers are those an editor shows.
+    """
+    return [parse_line(i, t.translate(_PAGE_MARKS), _MAXIMA)
+            for i, t in enumerate(split_lines(text), 1)]
 
 
 def _years_in(token: str) -> list[int]:

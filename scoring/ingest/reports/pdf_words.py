@@ -14,12 +14,13 @@ which table reading needs. A glyph whose font has no Unicode map comes out as ``
 which the readers treat as an unknown digit. pdfplumber is imported only when a PDF is read,
 so that the command line starts fast.
 
-Ceilings: a file larger than :data:`MAX_BYTES`, with more than :data:`MAX_PAGES` pages, or a
-page with more than :data:`MAX_WORDS` words is refused; so is a file that is not a PDF, is
-damaged or needs a password. Every refusal is a :class:`~scoring.errors.ReportError` naming the
-file (and the page).
+Ceilings (:mod:`scoring.ingest.limits`, each raised by its environment variable): a file
+that is not a regular file, larger than :data:`MAX_BYTES`, with more than :data:`MAX_PAGES`
+pages, or a page with more than :data:`MAX_WORDS` words is refused; so is a file that is not a
+PDF, is damaged or needs a password. Every refusal is a :class:`~scoring.errors.ReportError`
+naming the file (and the page).
 
-May import: errors.
+May import: errors, ingest.limits.
 """
 
 from __future__ import annotations
@@ -29,16 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import ReportError
+from ..limits import MAX_PDF_BYTES, MAX_PDF_PAGES, MAX_PDF_WORDS, regular_file
 
 __all__ = ["Word", "Rect", "PdfLine", "Page", "PdfFile", "group_lines", "MAX_BYTES",
            "MAX_PAGES", "MAX_WORDS"]
 
-#: Largest file read (bytes): Freedom House's booklets are 2-4 MB.
-MAX_BYTES = 64 * 2 ** 20
-#: Most pages a file may have: the booklets have 31-46.
-MAX_PAGES = 500
-#: Most words one page may have: a booklet's densest page has about 1,500.
-MAX_WORDS = 20_000
+#: Largest file read (bytes), by default: Freedom House's booklets are 2-4 MB.
+MAX_BYTES = MAX_PDF_BYTES.default
+#: Most pages a file may have, by default: the booklets have 31-46.
+MAX_PAGES = MAX_PDF_PAGES.default
+#: Most words one page may have, by default: a booklet's densest page has about 1,500.
+MAX_WORDS = MAX_PDF_WORDS.default
 # Words whose vertical centres are this close (points) are on one line.
 _LINE_TOLERANCE = 3.0
 
@@ -141,8 +143,8 @@ class PdfFile:
     damaged, needs a password or has too many pages.
     """
 
-    def __init__(self, path: str | Path, *, max_bytes: int = MAX_BYTES,
-                 max_pages: int = MAX_PAGES):
+    def __init__(self, path: str | Path, *, max_bytes: int | None = None,
+                 max_pages: int | None = None):
         self.path = Path(path)
         self.name = self.path.name
         self.notes: list[str] = []
@@ -157,23 +159,22 @@ class PdfFile:
         if self.page_count == 0:
             self.close()
             raise ReportError(f"{self.name}: the PDF has no pages")
-        if self.page_count > max_pages:
+        try:
+            MAX_PDF_PAGES.check(self.page_count, self.name, error=ReportError, limit=max_pages)
+        except ReportError:
             self.close()
-            raise ReportError(f"{self.name}: {self.page_count} pages, more than the "
-                              f"{max_pages} this reader reads")
+            raise
         self._cache: dict[int, Page] = {}
 
-    def _check_file(self, max_bytes: int) -> None:
-        """Exists, is no larger than the ceiling, starts like a PDF."""
+    def _check_file(self, max_bytes: int | None) -> None:
+        """Exists, is a regular file no larger than the ceiling, starts like a PDF."""
+        size = regular_file(self.path, ReportError)
+        MAX_PDF_BYTES.check(size, self.name, error=ReportError, limit=max_bytes)
         try:
-            size = self.path.stat().st_size
             with self.path.open("rb") as fh:
                 head = fh.read(1024)
         except OSError as exc:
             raise ReportError(f"{self.name}: cannot read: {exc.strerror}") from exc
-        if size > max_bytes:
-            raise ReportError(f"{self.name}: {size:,} bytes, larger than the {max_bytes:,} this "
-                              "reader reads")
         if b"%PDF-" not in head:
             shown = head[:16].decode("latin-1").encode("unicode_escape").decode()
             raise ReportError(f"{self.name}: not a PDF (a PDF starts with '%PDF-'; this file "
@@ -214,9 +215,7 @@ class PdfFile:
         except Exception as exc:  # a damaged content stream fails in many ways inside pdfminer
             raise ReportError(f"{self.name}: page {no}: damaged PDF: the page cannot be read "
                               f"({type(exc).__name__}: {exc})") from exc
-        if len(raw) > MAX_WORDS:
-            raise ReportError(f"{self.name}: page {no}: {len(raw):,} words, more than the "
-                              f"{MAX_WORDS:,} this reader reads on one page")
+        MAX_PDF_WORDS.check(len(raw), f"{self.name}: page {no}", error=ReportError)
         words = tuple(Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]),
                            float(w["bottom"]), str(w.get("fontname", "")),
                            _colour(w.get("non_stroking_color"))) for w in raw)

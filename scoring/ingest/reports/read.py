@@ -12,6 +12,7 @@ from ..._progress import Progress
 from ...errors import OrientationError, ReportError
 from ...methodology import HIGHER_IS_FREER, LOWER_IS_FREER, Methodology, load_methodology
 from . import fotn_country as layout
+from ..limits import MAX_LINE, MAX_TEXT_BYTES, read_bounded, split_lines
 from .frame import build_frame
 from .record import Header, Record
 from .solver import Constraints, Observation, World, assignments, decide, solve
@@ -63,7 +64,9 @@ def read_report(path: str | Path, *, on_error: str = "raise",
     Raises
     ------
     ReportError
-        The file is not text, or the country, the edition or the score table cannot be read
+        The file is not a regular file, is past a limit of :mod:`scoring.ingest.limits`
+        (:data:`~scoring.ingest.limits.MAX_TEXT_BYTES`, a line longer than
+        :data:`~scoring.ingest.limits.MAX_LINE`), is not text, or the country, the edition or the score table cannot be read
         unambiguously; the message names the lines and what is missing or ambiguous.
     OrientationError
         The scale note and the statuses disagree on which way the scale runs.
@@ -90,14 +93,12 @@ def read_report(path: str | Path, *, on_error: str = "raise",
     path = Path(path)
     if on_error not in ("raise", "flag"):
         raise ValueError(f"on_error must be 'raise' or 'flag'; got {on_error!r}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReportError(f"{path.name}: cannot read: {exc.strerror}") from exc
-    if path.suffix.lower() == ".pdf" or data[:1024].find(b"%PDF-") >= 0:
+    head = read_bounded(path, error=ReportError, head=1024)
+    if path.suffix.lower() == ".pdf" or head.find(b"%PDF-") >= 0:
         from .booklet_read import read_booklet
 
         return read_booklet(path, on_error=on_error, progress=progress)
+    data = read_bounded(path, MAX_TEXT_BYTES, error=ReportError)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -124,6 +125,7 @@ def parse_report(text: str, *, source: str = "<text>", on_error: str = "raise") 
         raise ValueError(f"on_error must be 'raise' or 'flag'; got {on_error!r}")
     m = load_methodology("fotn")
     record = Record(source)
+    _check_lines(text, source)
     lines = layout.read_lines(text)
     header = layout.read_header(lines, m, record)
     obs, status = layout.observations(lines, header, record)
@@ -132,6 +134,17 @@ def parse_report(text: str, *, source: str = "<text>", on_error: str = "raise") 
     cons = Constraints.of(m, layout.ROWS, header.years, header.orientation)
     world = _choose(header, cons, obs, status, m, record)
     return build_frame(header, cons, world, obs, status, m=m, record=record, on_error=on_error)
+
+
+def _check_lines(text: str, source: str) -> None:
+    """Refuse a text with a line longer than :data:`~scoring.ingest.limits.MAX_LINE`, naming
+    the first such line, before any line is tokenised."""
+    longest = MAX_LINE.value()
+    if len(text) <= longest:
+        return
+    for no, line in enumerate(split_lines(text), 1):
+        if len(line) > longest:
+            MAX_LINE.check(len(line), f"{source} line {no}", error=ReportError)
 
 
 def _choose(header: Header, cons: Constraints, obs: list[Observation],

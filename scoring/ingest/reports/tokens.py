@@ -38,7 +38,16 @@ _GLYPH = re.compile(r"\(cid:\d{1,5}\)|\d")
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance: insertions, deletions and substitutions, each costing one."""
+    """Levenshtein distance: insertions, deletions and substitutions, each costing one.
+
+    When one string is more than twice as long as the other, the difference of their lengths
+    is returned instead: a lower bound of the distance that already exceeds the shorter
+    string's length, so every tolerance a caller applies (a fraction of the name matched, or a
+    few edits) rejects it as the exact distance would, and a hostile 10,000-character line
+    costs no more than a short one.
+    """
+    if len(a) > 2 * len(b) or len(b) > 2 * len(a):
+        return abs(len(a) - len(b))
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
