@@ -1,6 +1,8 @@
 """Results as text for the terminal, CSV or JSON: the CLI's presentation layer.
 
-Only formatting lives here: no statistics, no file reading.
+Only formatting lives here: no statistics, no file reading. Text output fits the width it is
+given (``width``; None: every column, as files and pipes get it): tables leave out their least
+important columns and say so, prose wraps (:mod:`scoring.publish.text_fit`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import pandas as pd
 from .._json import plain, records
 from .._output import neutralise_cell, xlsx_cell
 from .sources import sources_block, with_sources
+from .text_fit import cut, fit_columns, wrap
 
 __all__ = ["text_table", "to_csv", "to_xlsx", "plain", "records", "format_comparison",
-           "format_result", "sources_block", "with_sources"]
+           "format_result", "prose", "sources_block", "with_sources", "wrap"]
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -52,11 +55,16 @@ def _cell(v):
     return v
 
 
-def text_table(frame: pd.DataFrame, numeric=(), digits: dict | None = None) -> str:
+def text_table(frame: pd.DataFrame, numeric=(), digits: dict | None = None, *,
+               width: int | None = None, priority=(), shorten=()) -> str:
     """Plain text table: text left-aligned, numbers right-aligned, two spaces apart.
 
     ``digits`` maps a column to the decimals to show; other float columns show as whole
-    numbers when whole.
+    numbers when whole. ``width`` (None: no limit) is the width the table must fit: the
+    columns least important by ``priority`` (most important first, a tuple of names going
+    together; unnamed columns after the named ones, in display order) are left out, a text
+    column in ``shorten`` cut with an ellipsis instead when that is enough, and a note under
+    the table names them (:func:`scoring.publish.text_fit.fit_columns`).
     """
     digits = digits or {}
     shown = frame.copy()
@@ -69,13 +77,20 @@ def text_table(frame: pd.DataFrame, numeric=(), digits: dict | None = None) -> s
     cols = [str(c) for c in shown.columns]
     cells = [cols] + [["" if v is None or v is pd.NA else str(v) for v in row]
                       for row in shown.itertuples(index=False)]
-    widths = [max(len(r[j]) for r in cells) for j in range(len(cols))]
+    kept, widths, note = fit_columns(cols, cells, width, priority, shorten)
     out = []
     for r in cells:
-        parts = [v.rjust(w) if cols[j] in numeric else v.ljust(w)
-                 for j, (v, w) in enumerate(zip(r, widths))]
+        parts = [cut(r[j], w).rjust(w) if cols[j] in numeric else cut(r[j], w).ljust(w)
+                 for j, w in zip(kept, widths)]
         out.append("  ".join(parts).rstrip())
+    if note:
+        out += wrap(note, width)
     return "\n".join(out)
+
+
+def prose(lines, width: int | None) -> list[str]:
+    """Lines of text (titles, notes, the source) wrapped at ``width`` at word boundaries."""
+    return [part for line in lines for part in wrap(line, width)]
 
 
 def _signed(frame: pd.DataFrame, cols) -> pd.DataFrame:
@@ -93,8 +108,11 @@ def _entities(s: dict) -> str:
 
 
 def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
-                      questions: bool = False) -> str:
-    """A :class:`scoring.comparison.Comparison` (and optional cross-country tests) as text."""
+                      questions: bool = False, width: int | None = None) -> str:
+    """A :class:`scoring.comparison.Comparison` (and optional cross-country tests) as text.
+
+    ``width``: what the text table must fit (None: every column; see :func:`text_table`).
+    """
     s = dict(result.summary)
     if stats is not None:
         s.update(stats_summary(stats))
@@ -120,6 +138,27 @@ def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
             sheets["tests"] = stats
         sheets["sources"] = pd.DataFrame(sources["files"])
         return to_xlsx(sheets, result.notes)
+    lines = prose(_comparison_head(s, result.notes), width) + [""]
+    if questions:
+        lines.append(text_table(_signed(rows, ["delta"]), width=width,
+                                numeric=["score_from", "score_to", "delta"]))
+    else:
+        lines += _comparison_rows(rows, s, width)
+        lines.append("")
+        lines.append(f"Status transitions ({s['from']} by row, {s['to']} by column):")
+        t = result.transitions.reset_index()
+        t.columns = [str(c) for c in t.columns]
+        lines.append(text_table(t, numeric=list(t.columns[1:]), width=width))
+    if stats is not None:
+        lines.append("")
+        lines.append(format_stats(stats, width=width))
+    lines.append("")
+    lines += wrap(sources["line"], width)
+    return "\n".join(lines) + "\n"
+
+
+def _comparison_head(s: dict, notes: list[str]) -> list[str]:
+    """The lines above a comparison's table: what was compared, the counts, the notes."""
     lines = [
         f"{s['name']}: {s['from']} -> {s['to']} (scores on one scale: higher = freer)",
         f"{s['n']} {_entities(s)} in both editions: {s['declined']} declined, "
@@ -130,35 +169,25 @@ def format_comparison(result, fmt: str, *, stats: pd.DataFrame | None = None,
         if s[key]:
             names = ", ".join(f"{x['country']} ({x['iso3']})" for x in s[key])
             lines.append(f"only in {ed} (not compared): {names}")
-    lines += [f"note: {n}" for n in result.notes]
-    lines.append("")
-    if questions:
-        lines.append(text_table(_signed(rows, ["delta"]),
-                                numeric=["score_from", "score_to", "delta"]))
-    else:
-        cats = [c[len("delta_"):] for c in rows.columns
-                if c.startswith("delta_") and c != "delta_questions"]
-        shown = rows[["iso3", "country", "status_from", "status_to", "total_from", "total_to",
-                      "delta"] + [f"delta_{c}" for c in cats]
-                     + ["rank_to", "rank_change", "status_change", "flags"]].copy()
-        shown = _signed(shown, ["delta", "rank_change"] + [f"delta_{c}" for c in cats])
-        shown.columns = (["iso3", "country", f"status {s['from']}", f"status {s['to']}",
-                          f"total {s['from']}", f"total {s['to']}", "change"]
-                         + [f"d {c}" for c in cats]
-                         + [f"rank {s['to']}", "rank change", "status change", "flags"])
-        lines.append(text_table(shown, numeric=[c for c in shown.columns if c.startswith(
-            ("total", "change", "d ", "rank"))]))
-        lines.append("")
-        lines.append(f"Status transitions ({s['from']} by row, {s['to']} by column):")
-        t = result.transitions.reset_index()
-        t.columns = [str(c) for c in t.columns]
-        lines.append(text_table(t, numeric=list(t.columns[1:])))
-    if stats is not None:
-        lines.append("")
-        lines.append(format_stats(stats))
-    lines.append("")
-    lines.append(sources["line"])
-    return "\n".join(lines) + "\n"
+    return lines + [f"note: {n}" for n in notes]
+
+
+def _comparison_rows(rows: pd.DataFrame, s: dict, width: int | None) -> list[str]:
+    """The per-country table of a comparison. Its columns are in the order they are kept
+    when the width is short: who, statuses, totals and change, then the category changes,
+    ranks, the status change and the flags (cut with an ellipsis before anything goes)."""
+    cats = [c[len("delta_"):] for c in rows.columns
+            if c.startswith("delta_") and c != "delta_questions"]
+    shown = rows[["iso3", "country", "status_from", "status_to", "total_from", "total_to",
+                  "delta"] + [f"delta_{c}" for c in cats]
+                 + ["rank_to", "rank_change", "status_change", "flags"]].copy()
+    shown = _signed(shown, ["delta", "rank_change"] + [f"delta_{c}" for c in cats])
+    shown.columns = (["iso3", "country", f"status {s['from']}", f"status {s['to']}",
+                      f"total {s['from']}", f"total {s['to']}", "change"]
+                     + [f"d {c}" for c in cats]
+                     + [f"rank {s['to']}", "rank change", "status change", "flags"])
+    return [text_table(shown, numeric=[c for c in shown.columns if c.startswith(
+        ("total", "change", "d ", "rank"))], width=width, shorten=["flags"])]
 
 
 def stats_summary(stats: pd.DataFrame) -> dict:
@@ -180,24 +209,28 @@ def stats_summary(stats: pd.DataFrame) -> dict:
     }
 
 
-def format_stats(stats: pd.DataFrame) -> str:
-    """Cross-country tests as a text block: one line per group, rules spelled out once."""
+def format_stats(stats: pd.DataFrame, width: int | None = None) -> str:
+    """Cross-country tests as a text block: one line per group, rules spelled out once;
+    lines wrapped and the group table fitted to ``width`` (None: as they are)."""
     s = stats_summary(stats)
     pct = f"{float(s['confidence']) * 100:g}%"
-    lines = ["Is the overall direction more than noise?",
-             f"  sign test: p = {s['sign_test_p']:.4g} ({s['sign_test_rule']})",
-             f"  Wilcoxon signed-rank: p = {s['wilcoxon_p']:.4g} ({s['wilcoxon_rule']})",
-             f"  mean change {s['mean_delta']:+.2f}, {pct} CI [{s['mean_delta_ci'][0]:+.2f}, "
-             f"{s['mean_delta_ci'][1]:+.2f}]; median {s['median_delta']:+.1f}, {pct} CI "
-             f"[{s['median_delta_ci'][0]:+.1f}, {s['median_delta_ci'][1]:+.1f}] "
-             f"({s['ci_method']} bootstrap, {s['n_resamples']} resamples, seed {s['seed']})"]
+    lines = prose(["Is the overall direction more than noise?",
+                   f"  sign test: p = {s['sign_test_p']:.4g} ({s['sign_test_rule']})",
+                   f"  Wilcoxon signed-rank: p = {s['wilcoxon_p']:.4g} ({s['wilcoxon_rule']})",
+                   f"  mean change {s['mean_delta']:+.2f}, {pct} CI "
+                   f"[{s['mean_delta_ci'][0]:+.2f}, {s['mean_delta_ci'][1]:+.2f}]; median "
+                   f"{s['median_delta']:+.1f}, {pct} CI [{s['median_delta_ci'][0]:+.1f}, "
+                   f"{s['median_delta_ci'][1]:+.1f}] ({s['ci_method']} bootstrap, "
+                   f"{s['n_resamples']} resamples, seed {s['seed']})"], width)
     groups = stats[stats["group_by"] != "all"]
     if len(groups):
         lines.append("")
         lines.append(f"By {groups['group_by'].iloc[0]}:")
         cols = ["group", "n", "declined", "improved", "unchanged", "sign_test_p", "q",
                 "wilcoxon_p", "mean_delta", "mean_delta_low", "mean_delta_high"]
-        lines.append(text_table(groups[cols], numeric=cols[1:],
+        lines.append(text_table(groups[cols], numeric=cols[1:], width=width,
+                                priority=cols[:5] + cols[8:9] + cols[5:8]
+                                + [tuple(cols[9:])],
                                 digits={"sign_test_p": 3, "q": 3, "wilcoxon_p": 3,
                                         "mean_delta": 2, "mean_delta_low": 2,
                                         "mean_delta_high": 2}))
@@ -205,11 +238,15 @@ def format_stats(stats: pd.DataFrame) -> str:
 
 
 def format_result(frame: pd.DataFrame, fmt: str, *, title: list[str], summary: dict,
-                  notes: list[str], numeric=(), digits=None, sources: dict | None = None) -> str:
+                  notes: list[str], numeric=(), digits=None, sources: dict | None = None,
+                  width: int | None = None, priority=(), shorten=()) -> str:
     """Any result table with a title, summary and notes, as table, CSV, JSON or xlsx.
 
     ``sources`` (:func:`scoring.publish.sources.sources_block`) is the JSON ``sources`` block,
-    the xlsx sheet of source files and the table's closing source line."""
+    the xlsx sheet of source files and the table's closing source line. The text table fits
+    ``width`` (None: every column) by leaving out the columns least important by
+    ``priority`` and cutting the text columns in ``shorten`` (see :func:`text_table`); the
+    title, notes and source line wrap at it."""
     if fmt == "json":
         doc = {"summary": plain(summary), "notes": notes}
         if sources is not None:
@@ -224,8 +261,9 @@ def format_result(frame: pd.DataFrame, fmt: str, *, title: list[str], summary: d
         if sources is not None:
             sheets["sources"] = pd.DataFrame(sources["files"])
         return to_xlsx(sheets, notes)
-    lines = list(title) + [f"note: {n}" for n in notes] + [""]
-    lines.append(text_table(frame, numeric=numeric, digits=digits))
+    lines = prose(list(title) + [f"note: {n}" for n in notes], width) + [""]
+    lines.append(text_table(frame, numeric=numeric, digits=digits, width=width,
+                            priority=priority, shorten=shorten))
     if sources is not None:
-        lines += ["", sources["line"]]
+        lines += [""] + wrap(sources["line"], width)
     return "\n".join(lines) + "\n"
