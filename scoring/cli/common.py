@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -133,11 +135,46 @@ def _writable(output) -> None:
 
 
 def _format_from_output(func):
-    """Resolve ``fmt`` from ``--format`` and ``--output`` before the command runs."""
+    """Resolve ``fmt`` from ``--format`` and ``--output``, and ``--wide`` into the ``width``
+    text tables must fit, before the command runs."""
     @functools.wraps(func)
-    def run(*args, fmt=None, output=None, **kwargs):
-        return func(*args, fmt=output_format(fmt, output), output=output, **kwargs)
+    def run(*args, fmt=None, output=None, wide=False, **kwargs):
+        return func(*args, fmt=output_format(fmt, output), output=output,
+                    width=table_width(wide, output), **kwargs)
     return run
+
+
+def table_width(wide: bool, output) -> int | None:
+    """The width a text table must fit; None: no limit, every column.
+
+    On a terminal, its width (``shutil.get_terminal_size``: ``COLUMNS`` when set, else what
+    the terminal says). No limit with ``--wide``, with ``--output`` (a file holds the full
+    table) or when stdout is not a terminal, ``COLUMNS`` or not: a pipe gets the table it
+    always got, so scripts and diffs do not change. ``COLUMNS`` alone does not count,
+    because it leaks into pipes: a Python process that loaded readline (pytest, pdb, a
+    REPL) exports it to every command it runs.
+    """
+    if wide or output or not stdout_is_terminal():
+        return None
+    columns = shutil.get_terminal_size().columns
+    return columns if columns > 0 else None
+
+
+def stdout_is_terminal() -> bool:
+    """Whether what the command prints goes to a terminal (not a pipe or a file)."""
+    return sys.stdout.isatty()
+
+
+WIDE_HELP = ("Show every column of text tables, however wide. On a terminal a table "
+             "otherwise fits its width (COLUMNS, else the terminal's), leaving out its least "
+             "important columns and saying which. Accepted, and changing nothing, with "
+             "--output, a pipe or another --format: those always hold every column, so a "
+             "script or alias may always pass it.")
+
+
+def wide_option(func):
+    """``--wide``: text tables keep every column whatever the terminal's width."""
+    return click.option("--wide", is_flag=True, help=WIDE_HELP)(func)
 
 
 def data_options(func):
@@ -197,6 +234,7 @@ def _output_options():
                           "would run as a formula."),
         click.option("--output", type=click.Path(dir_okay=False),
                      help="Write here instead of the terminal (atomically: all or nothing)."),
+        wide_option,
     ]
 
 

@@ -75,7 +75,7 @@ def _duration(seconds: float) -> str:
 @data_options
 def compare(index, from_edition, to_edition, window, top, questions, stats, by, zero_method,
             ci_method, resamples, confidence, seed, countries, regions, extra, data_edition,
-            data_orientation, keep_flagged, include_territories, fmt, output):
+            data_orientation, keep_flagged, include_territories, fmt, output, width):
     """Per-country change between two editions, on one scale, with a summary.
 
     Every edition is put on the higher-is-freer scale first (editions published 0 = most
@@ -120,7 +120,7 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
         chosen = selected(countries, regions, panel, include_territories)
         if window is not None:
             emit(_largest_changes(panel, to_edition, window, top, include_territories, fmt,
-                                  chosen), output, fmt)
+                                  chosen, width), output, fmt)
             return
         result = run(panel, from_edition, to_edition, countries=chosen,
                      include_territories=include_territories)
@@ -134,10 +134,12 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
     result.notes[:0] = panel.notes
-    emit(tables.format_comparison(result, fmt, stats=tests, questions=questions), output, fmt)
+    emit(tables.format_comparison(result, fmt, stats=tests, questions=questions, width=width),
+         output, fmt)
 
 
-def _largest_changes(panel, to_edition, window, top, include_territories, fmt, countries):
+def _largest_changes(panel, to_edition, window, top, include_territories, fmt, countries,
+                     width):
     """``compare --window``: Freedom House's table of the largest changes, formatted."""
     from ..analysis.windows import largest_changes
 
@@ -154,7 +156,9 @@ def _largest_changes(panel, to_edition, window, top, include_territories, fmt, c
         title=[f"{s['name']}: largest {window}-year changes, {s['from']} -> {s['to']} "
                f"(top {top} each way; ties included; higher = freer)"],
         numeric=["position", "from_edition", "to_edition", "total_from", "total_to", "delta"],
-        sources=tables.sources_block(panel.methodology, used))
+        sources=tables.sources_block(panel.methodology, used), width=width,
+        priority=["direction", "position", "iso3", "country", "delta", "total_from",
+                  "total_to", "status_from", "status_to"])
 
 
 @click.command(epilog=EXIT_HELP)
@@ -184,7 +188,7 @@ def _largest_changes(panel, to_edition, window, top, include_territories, fmt, c
 @data_options
 def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, interval,
                  method, countries, regions, extra, data_edition, data_orientation, keep_flagged,
-                 include_territories, fmt, output):
+                 include_territories, fmt, output, width):
     """Would each country's change survive a re-scoring? An explicit error model.
 
     Freedom House publishes no standard errors, so this is a sensitivity analysis under a
@@ -255,4 +259,6 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
             "p_flip", "q_flip", "questions_down", "questions_up", "questions_p"],
         digits={"p_decline": 3, "p_improve": 3, "p_unchanged": 3, "p_flip": 3, "q_flip": 3,
                 "questions_p": 3},
-        sources=tables.sources_block(panel.methodology, comparison.scores)), output, fmt)
+        sources=tables.sources_block(panel.methodology, comparison.scores), width=width,
+        priority=["iso3", "country", "delta", "p_decline", "p_improve", "robust", "q_flip",
+                  "p_flip", ("change_low", "change_high"), "p_unchanged"]), output, fmt)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import click
 
-from .common import EXIT_HELP, emit, fail_from, index_option, output_format, region_option, tables
+from .common import (EXIT_HELP, emit, fail_from, index_option, output_format, region_option,
+                     table_width, tables, wide_option)
 
 FORMATS = ("table", "csv", "json")
 
@@ -21,7 +22,8 @@ FORMATS = ("table", "csv", "json")
               help="Default: from the --output suffix (.csv, .json), else table.")
 @click.option("--output", type=click.Path(dir_okay=False),
               help="Write here instead of the terminal (atomically: all or nothing).")
-def countries(index, edition, regions, fmt, output):
+@wide_option
+def countries(index, edition, regions, fmt, output, wide):
     """The countries (FIW: and territories) an index covers, one row each.
 
     Each row: the ISO3 code, the name in the latest edition, the FIW region (the country's
@@ -55,7 +57,9 @@ def countries(index, edition, regions, fmt, output):
              "World's, each entity's latest" + (", by ISO3." if index != "fiw" else ".")]
     emit(tables.format_result(
         table, fmt, title=[f"{s['name']} {when}: {who}{where}"], summary=s, notes=notes,
-        numeric=["first_edition", "last_edition", "n_editions"]), output, fmt)
+        numeric=["first_edition", "last_edition", "n_editions"],
+        width=table_width(wide, output), shorten=["country"],
+        priority=["iso3", "country", "editions", "region", "ct"]), output, fmt)
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -10,7 +10,7 @@ import json
 import click
 
 from .common import (EXIT_HELP, FORMATS, DataFailure, emit, fail_from, index_option,
-                     output_format, same_path, say, tables)
+                     output_format, same_path, say, table_width, tables, wide_option)
 from .progress import terminal_progress
 
 
@@ -28,7 +28,8 @@ from .progress import terminal_progress
                    "--output suffix, else table.")
 @click.option("--output", type=click.Path(dir_okay=False),
               help="Write the failure table here (atomically; never over the input).")
-def validate(file, index, edition, orientation, sheet, fmt, output):
+@wide_option
+def validate(file, index, edition, orientation, sheet, fmt, output, wide):
     """Check a score file against the index's rules; list every failure at once.
 
     Reads what --data reads: a score table (CSV, xlsx, JSON; the tidy CSV that ingest-report
@@ -76,15 +77,17 @@ def validate(file, index, edition, orientation, sheet, fmt, output):
         f"{len(failures)} validation failure{'s' if len(failures) != 1 else ''} on "
         f"{failures['row'].nunique()} of {len(frame)} rows"))
     if fmt == "table" and failures.empty:
-        emit(said + "\n", output, fmt)
+        emit("\n".join(tables.prose([said], table_width(wide, output))) + "\n", output, fmt)
         return
-    emit(_failure_table(failures, fmt, frame.attrs.get("row_kind", "row"), said), output, fmt)
+    emit(_failure_table(failures, fmt, frame.attrs.get("row_kind", "row"), said,
+                        table_width(wide, output)), output, fmt)
     if not failures.empty:
         raise DataFailure(said)
 
 
-def _failure_table(failures, fmt: str, row_kind: str, said: str):
-    """The failure table (possibly empty) in the format asked for."""
+def _failure_table(failures, fmt: str, row_kind: str, said: str, width: int | None):
+    """The failure table (possibly empty) in the format asked for; as text, fitted to
+    ``width`` (the rule and the values found and expected may be cut first)."""
     if fmt == "json":
         return json.dumps({"summary": said, "row_kind": row_kind,
                            "failures": tables.records(failures)}, indent=2,
@@ -95,7 +98,10 @@ def _failure_table(failures, fmt: str, row_kind: str, said: str):
         return tables.to_xlsx({"failures": failures}, [said])
     shown = failures.drop(columns=["source"]).rename(columns={"row": row_kind}).astype(
         object).fillna("").astype(str).replace("None", "")
-    return tables.text_table(shown, numeric=[row_kind, "edition"]) + "\n"
+    return tables.text_table(shown, numeric=[row_kind, "edition"], width=width,
+                             priority=[row_kind, "country", "iso3", "edition", "column", "rule",
+                                       "found", "expected"],
+                             shorten=["expected", "found", "rule", "country"]) + "\n"
 
 
 @click.command("ingest-report", epilog=EXIT_HELP)
@@ -107,7 +113,8 @@ def _failure_table(failures, fmt: str, row_kind: str, said: str):
               help="Write here instead of the terminal (atomically).")
 @click.option("--keep-flagged", is_flag=True,
               help="Keep rows that break a rule (flagged) instead of stopping.")
-def ingest_report(file, fmt, output, keep_flagged):
+@wide_option
+def ingest_report(file, fmt, output, keep_flagged, wide):
     """Scores from a Freedom on the Net country report's text or an annual booklet (PDF).
 
     A country report (text, OCR damage included): the country, the edition and both years of
@@ -141,8 +148,9 @@ def ingest_report(file, fmt, output, keep_flagged):
                                 progress=progress)
     except (ScoringError, ValueError) as exc:
         raise fail_from(exc) from None
+    width = table_width(wide, output)
     if "booklet_edition" in frame.attrs:
-        emit(_booklet_text(file, frame, fmt), output, fmt)
+        emit(_booklet_text(file, frame, fmt, width), output, fmt)
         return
     repairs = frame.attrs.get("repairs", [])
     facts = frame.attrs.get("facts", {})
@@ -156,29 +164,36 @@ def ingest_report(file, fmt, output, keep_flagged):
     elif fmt == "csv":
         text = tables.to_csv(rows)
     else:
-        edition = frame.attrs.get("report_edition")
-        lines = [f"{file}: Freedom on the Net {edition} report, {rows['country'].iloc[0]} "
-                 f"({rows['iso3'].iloc[0]}); scores as published ({rows['orientation'].iloc[0]})",
-                 ""]
-        lines.append(tables.text_table(rows[[c for c in ("edition", "status", "access",
-                                                          "content", "rights", "total",
-                                                          "source_row", "flags")
-                                              if c in rows]],
-                                        numeric=["edition", "access", "content", "rights",
-                                                 "total", "source_row"]))
-        if facts:
-            lines += ["", "facts: " + "; ".join(f"{k} {v}" for k, v in facts.items())]
-        lines += ["", f"repairs ({len(repairs)}):"]
-        lines += [f"  line {r.get('line')}: {r.get('field')}"
-                  f"{' ' + str(r['year']) if r.get('year') else ''}: read {r.get('read')!r} -> "
-                  f"{r.get('inferred')} ({r.get('why')})" for r in repairs] or ["  none"]
-        lines += [f"note: {n}" for n in notes]
-        text = "\n".join(lines) + "\n"
+        text = _report_text(file, frame.attrs.get("report_edition"), rows, facts, repairs,
+                            notes, width)
     emit(text, output, fmt)
 
 
-def _booklet_text(file, frame, fmt) -> str:
-    """A booklet's rows, inferences and notes in the format asked for."""
+def _report_text(file, edition, rows, facts: dict, repairs: list, notes: list,
+                 width: int | None) -> str:
+    """A country report's rows, facts, repairs and notes as text, fitted to ``width``."""
+    lines = tables.prose([f"{file}: Freedom on the Net {edition} report, "
+                          f"{rows['country'].iloc[0]} ({rows['iso3'].iloc[0]}); scores as "
+                          f"published ({rows['orientation'].iloc[0]})"], width) + [""]
+    lines.append(tables.text_table(rows[[c for c in ("edition", "status", "access", "content",
+                                                      "rights", "total", "source_row", "flags")
+                                          if c in rows]],
+                                   numeric=["edition", "access", "content", "rights", "total",
+                                            "source_row"], width=width, shorten=["flags"]))
+    said = []
+    if facts:
+        said += ["", "facts: " + "; ".join(f"{k} {v}" for k, v in facts.items())]
+    said += ["", f"repairs ({len(repairs)}):"]
+    said += [f"  line {r.get('line')}: {r.get('field')}"
+             f"{' ' + str(r['year']) if r.get('year') else ''}: read {r.get('read')!r} -> "
+             f"{r.get('inferred')} ({r.get('why')})" for r in repairs] or ["  none"]
+    said += [f"note: {n}" for n in notes]
+    return "\n".join(lines + tables.prose(said, width)) + "\n"
+
+
+def _booklet_text(file, frame, fmt, width: int | None) -> str:
+    """A booklet's rows, inferences and notes in the format asked for (text: fitted to
+    ``width``)."""
     import pandas as pd
 
     from ..ingest.reports.booklet_read import ROW_KIND
@@ -201,14 +216,15 @@ def _booklet_text(file, frame, fmt) -> str:
                                     "content", "rights", "total", "page", "line", "flags")})
     counts = ", ".join(f"{e}: {n} countries"
                        for e, n in frame.groupby("edition").size().items())
-    lines = [f"{file}: Freedom on the Net {frame.attrs['booklet_edition']} booklet, score table "
-             f"on pages {', '.join(map(str, frame.attrs['pages']))} ({counts}); scores as "
-             f"published ({frame['orientation'].iloc[0]}, {frame.attrs['orientation_from']})",
-             "", tables.text_table(shown, numeric=["edition", "access", "content", "rights", "total",
-                                            "page", "line"]),
-             "", f"inferences ({len(repairs)}):"]
-    lines += [f"  page {r['page']}, line {r['line']} ({r['country']}): {r['field']} "
-              f"{r['year']}: read {r['read']!r} -> {r['inferred']} ({r['why']})"
-              for r in repairs] or ["  none"]
-    lines += [f"note: {n}" for n in notes]
-    return "\n".join(lines) + "\n"
+    head = (f"{file}: Freedom on the Net {frame.attrs['booklet_edition']} booklet, score "
+            f"table on pages {', '.join(map(str, frame.attrs['pages']))} ({counts}); scores as "
+            f"published ({frame['orientation'].iloc[0]}, {frame.attrs['orientation_from']})")
+    table = tables.text_table(shown, numeric=["edition", "access", "content", "rights",
+                                              "total", "page", "line"],
+                              width=width, shorten=["country", "flags"])
+    said = ["", f"inferences ({len(repairs)}):"]
+    said += [f"  page {r['page']}, line {r['line']} ({r['country']}): {r['field']} "
+             f"{r['year']}: read {r['read']!r} -> {r['inferred']} ({r['why']})"
+             for r in repairs] or ["  none"]
+    said += [f"note: {n}" for n in notes]
+    return "\n".join(tables.prose([head], width) + ["", table] + tables.prose(said, width)) + "\n"

@@ -21,7 +21,8 @@ from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural,
               help="Series of at most this many editions get an exact permutation p-value.")
 @data_options
 def trend(series, from_edition, to_edition, confidence, exact_max_n, index, countries, regions,
-          extra, data_edition, data_orientation, keep_flagged, include_territories, fmt, output):
+          extra, data_edition, data_orientation, keep_flagged, include_territories, fmt, output,
+          width):
     """Trend of each country's scores across editions, with FDR control, and the global run.
 
     Per country (and per series): Mann-Kendall S with tie-corrected variance, a two-sided p
@@ -87,7 +88,9 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
         shown, fmt, title=title, summary=summary, notes=list(panel.notes),
         numeric=["n", "first", "last", "sen_slope", "sen_lo", "sen_hi", "tau_b", "p", "q"],
         digits={"sen_slope": 2, "sen_lo": 2, "sen_hi": 2, "tau_b": 2, "p": 4, "q": 4},
-        sources=tables.sources_block(m, used)), output, fmt)
+        sources=tables.sources_block(m, used), width=width,
+        priority=["iso3", "country", "series", "sen_slope", "q", "p", "n", "first", "last",
+                  "note", ("sen_lo", "sen_hi"), "tau_b"], shorten=["note"]), output, fmt)
 
 
 def _enough_editions(panel, eds: list, from_edition, to_edition) -> None:
@@ -123,7 +126,7 @@ def _enough_editions(panel, eds: list, from_edition, to_edition) -> None:
 @data_options
 def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal, tolerance,
                  index, countries, regions, extra, data_edition, data_orientation, keep_flagged,
-                 include_territories, fmt, output):
+                 include_territories, fmt, output, width):
     """Episodes of sustained decline or improvement, per country, in score points.
 
     In the spirit of V-Dem's Episodes of Regime Transformation, on the 0-100 scale: a step
@@ -174,4 +177,6 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
         summary=summary, notes=list(panel.notes),
         numeric=["baseline_edition", "first_edition", "last_edition", "start_value",
                  "end_value", "total_change", "n_steps"],
-        sources=tables.sources_block(m, used)), output, fmt)
+        sources=tables.sources_block(m, used), width=width,
+        priority=["iso3", "country", "direction", "first_edition", "last_edition",
+                  "total_change", "ongoing", "ended_by", "start_value", "end_value"]), output, fmt)
