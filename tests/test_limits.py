@@ -363,13 +363,14 @@ def test_every_bundled_table_is_within_the_limits(name):
 
 
 # -- the memory cap ----------------------------------------------------------------------------
-@pytest.mark.slow  # about 30 s: it runs this file and test_hostile.py again
+@pytest.mark.slow  # about a minute: it runs this file, the hostile tests and the fuzzing again
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS as Linux counts it")
 def test_hostile_tests_run_under_a_memory_cap():
     code = ("import resource, sys, pytest; "
             "resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3)); "
             "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-m', 'not slow', "
-            "'-k', 'not memory_cap', 'tests/test_limits.py', 'tests/test_hostile.py']))")
+            "'-k', 'not memory_cap', 'tests/test_limits.py', 'tests/test_hostile.py', "
+            "'tests/test_hostile_round2.py', 'tests/test_fuzz.py']))")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                           text=True, timeout=600, env=env)
