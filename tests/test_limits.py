@@ -141,8 +141,8 @@ def test_formulas_are_looked_for_only_in_the_rows_read():
     xml = (b"<sheetData>" + b"".join(
         b'<row r="%d"><c r="B%d"><f>A%d*2</f><v>2</v></c></row>' % (r, r, r)
         for r in range(1, 5000)) + b"</sheetData>")
-    found = _scan(io.BytesIO(xml), 10)
-    assert sorted(found) == list(range(1, 11)) and found[3] == {1: "A3*2"}
+    found, hidden = _scan(io.BytesIO(xml), 10)
+    assert sorted(found) == list(range(1, 11)) and found[3] == {1: "A3*2"} and hidden == []
 
 
 def test_a_sheet_wider_than_the_column_limit(tmp_path):

@@ -73,7 +73,7 @@ def pick_table(tables: list[RawTable], m: Methodology, path: Path):
     """The table and header row that name an entity column and at least one score column."""
     aliases = _aliases(m)
     component_keys = set(m.keys)
-    best = None
+    found = []  # (score, table, row index, row, matches) of every table with a header
     for t in tables:
         candidates = [0] if t.header_known else range(len(t.head))
         for i in candidates:
@@ -82,10 +82,11 @@ def pick_table(tables: list[RawTable], m: Methodology, path: Path):
             roles = [r for r, _ in matches]
             if not ({"country", "iso3"} & set(roles)) or not component_keys & set(roles):
                 continue
-            score = sum(r is not None for r in roles)
-            if best is None or score > best[0]:
-                best = (score, t, i, row, matches)
+            found.append((sum(r is not None for r in roles), t, i, row, matches))
             break  # the first header-like row of a table is its header
+    best = max(found, key=lambda f: f[0]) if found else None
+    if best is not None and len(found) > 1:
+        _several_tables(found, best)
     if best is None:
         names = ", ".join(sorted({c.label for c in m.categories} | {m.total.label}))
         raise ReadError(
@@ -112,6 +113,20 @@ def pick_table(tables: list[RawTable], m: Methodology, path: Path):
         raise ReadError(f"{table.where}: the header names several editions "
                         f"({', '.join(map(str, sorted(hints)))})")
     return table, at, mapping, hints.pop() if hints else None
+
+
+def _several_tables(found: list, best) -> None:
+    """More than one table (sheet) holds a score header: the one recognising the most columns
+    is read and the others are named; a tie is refused, since nothing says which is meant."""
+    tied = [f[1].where for f in found if f[0] == best[0]]
+    if len(tied) > 1:
+        raise ReadError(f"{', '.join(tied)}: each holds a score table with as many "
+                        f"recognised columns ({best[0]}); give --sheet (sheet= in Python) to "
+                        "say which to read")
+    others = ", ".join(f"{f[1].where} ({f[0]} columns)" for f in found if f is not best)
+    best[1].notes.append(f"{best[1].where}: read as the score table ({best[0]} columns "
+                         f"recognised); also a score table but not read: {others} (give "
+                         "--sheet to read another)")
 
 
 def _refuse_other_index(header, m: Methodology, where: str) -> None:

@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -269,9 +270,14 @@ def _check_json(path: Path, text: str) -> None:
 def _json(path: Path, text: str, notes: list[str]) -> RawTable:
     _check_json(path, text)
     try:
-        doc = json.loads(text, parse_int=_json_int)
+        doc = json.loads(text, parse_int=_json_int, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise ReadError(f"{path.name}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    except _DuplicateKey as exc:
+        first, second = (reprlib.repr(v) for v in exc.args[1:])
+        raise ReadError(f"{path.name}: key {exc.args[0]!r} appears twice in one JSON object "
+                        f"(values {first} and {second}): which one is meant "
+                        "cannot be told; keep one") from None
     texts: list[str] = []
     records = doc
     if isinstance(doc, dict):
@@ -298,6 +304,19 @@ def _json(path: Path, text: str, notes: list[str]) -> RawTable:
 
     return RawTable(path.name, "record", [header], [0], loader, texts=texts, header_known=True,
                     notes=notes + [f"{path.name}: JSON records"])
+
+
+class _DuplicateKey(Exception):
+    """A JSON object with one key twice (json keeps the last silently)."""
+
+
+def _unique_keys(pairs: list) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise _DuplicateKey(k, out[k], v)
+        out[k] = v
+    return out
 
 
 def _json_int(digits: str):

@@ -47,18 +47,21 @@ def xlsx_tables(path: Path, sheet: str | None) -> list[RawTable]:
             raise ValueError(f"sheet must be one of {', '.join(map(repr, names))}; "
                              f"got {sheet!r}")
         grids, counted = {}, [0]
+        hidden = {name: wb[name].sheet_state for name in names
+                  if getattr(wb[name], "sheet_state", "visible") != "visible"}
         for name in names:
             grids[name] = _grid_of(path, wb[name], name, counted)
     finally:
         wb.close()
-    formulas = _formulas(path, {name: len(g) for name, g in grids.items()})
+    formulas, hidden_rows = _formulas(path, {name: len(g) for name, g in grids.items()})
     strings = {name: [str(v) for row in g for v in row if isinstance(v, str)]
                for name, g in grids.items()}
     tables = []
     for name, grid in grids.items():
         if sheet is not None and name != sheet:
             continue
-        notes = [f"{path.name}: xlsx, sheet {name!r}"]
+        notes = [f"{path.name}: xlsx, sheet {name!r}"] + _hidden_notes(
+            f"{path.name} [sheet {name}]", hidden.get(name), hidden_rows.get(name, []))
         found = formulas.get(name, {})
         if found:
             n = sum(len(v) for v in found.values())
@@ -77,6 +80,20 @@ def xlsx_tables(path: Path, sheet: str | None) -> list[RawTable]:
                                list(range(1, min(len(grid), HEAD_ROWS) + 1)), loader,
                                texts=_OtherSheets(strings, name), notes=notes, formulas=found))
     return tables
+
+
+def _hidden_notes(where: str, state: str | None, rows: list[int]) -> list[str]:
+    """What the workbook hides but the reader reads: said, never chosen silently."""
+    notes = []
+    if state:
+        notes.append(f"{where}: the sheet is {state.replace('veryH', 'very h')} in the workbook "
+                     "and was read (give --sheet to read another)")
+    if rows:
+        shown = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+        notes.append(f"{where}: {len(rows)} row{'s' if len(rows) != 1 else ''} hidden in the "
+                     f"workbook {'were' if len(rows) != 1 else 'was'} read as data (row "
+                     f"{shown}); a hidden row is still a row of the file")
+    return notes
 
 
 def check_parts(path: Path) -> None:
@@ -157,17 +174,19 @@ class _OtherSheets(Sequence):
 
 _CELL_FORMULA = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<f(?:\s[^>]*)?>([^<]*)</f>')
 _ROW_START = re.compile(rb'<row [^>]*?r="(\d+)"')
+_HIDDEN_ROW = re.compile(rb'<row\s(?=[^>]*\shidden="(?:1|true)")[^>]*?\br="(\d+)"')
 
 
-def _formulas(path: Path, rows_read: dict[str, int]) -> dict[str, dict[int, dict[int, str]]]:
+def _formulas(path: Path, rows_read: dict[str, int]) -> tuple[dict, dict[str, list[int]]]:
     """Cells holding formulas, per sheet name: {row: {column index: formula}}, in the rows read
-    (``rows_read``: sheet name -> rows).
+    (``rows_read``: sheet name -> rows); and the rows the workbook hides, per sheet name.
 
     openpyxl gives either cached values or formulas per load; reading the sheet XML once for
     ``<f>`` elements tells which values were computed, at a fraction of a second load's cost.
     The XML is scanned as a stream, a cell at a time, and no further than the last row read.
     """
     out: dict[str, dict[int, dict[int, str]]] = {}
+    hidden: dict[str, list[int]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             book = zf.read("xl/workbook.xml")
@@ -185,18 +204,22 @@ def _formulas(path: Path, rows_read: dict[str, int]) -> dict[str, dict[int, dict
                 if member not in members:
                     continue
                 with zf.open(member) as fh:
-                    cells = _scan(fh, rows_read.get(sheet, 0))
+                    cells, rows = _scan(fh, rows_read.get(sheet, 0))
                 if cells:
                     out[sheet] = cells
+                if rows:
+                    hidden[sheet] = rows
     except (KeyError, zipfile.BadZipFile):
-        return {}
-    return out
+        return {}, {}
+    return out, hidden
 
 
-def _scan(fh, last_row: int) -> dict[int, dict[int, str]]:
-    """The formulas of a sheet's XML stream up to row ``last_row``: each chunk is searched up
-    to its last complete cell, the rest carried to the next (so each byte is searched once)."""
+def _scan(fh, last_row: int) -> tuple[dict[int, dict[int, str]], list[int]]:
+    """The formulas and the hidden rows of a sheet's XML stream up to row ``last_row``: each
+    chunk is searched up to its last complete cell, the rest carried to the next (so each byte
+    is searched once)."""
     cells: dict[int, dict[int, str]] = {}
+    hidden: list[int] = []
     pending: list[bytes] = []
     while True:
         chunk = fh.read(_CHUNK)
@@ -211,9 +234,10 @@ def _scan(fh, last_row: int) -> dict[int, dict[int, str]]:
             if int(row) <= last_row:
                 cells.setdefault(int(row), {})[_col_index(col.decode())] = html.unescape(
                     formula.decode("utf-8", "replace"))
+        hidden += [int(r) for r in _HIDDEN_ROW.findall(part) if int(r) <= last_row]
         rows = _ROW_START.findall(part)
         if not chunk or (rows and int(rows[-1]) > last_row):
-            return cells
+            return cells, hidden
 
 
 def _col_index(letters: str) -> int:
