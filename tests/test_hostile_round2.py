@@ -296,3 +296,17 @@ def test_a_signal_mid_run_leaves_no_output(tmp_path, console_script, sig, code, 
     assert proc.returncode == code
     assert stderr == f"scoring: {word}\n" and stdout == ""
     assert list(out.parent.iterdir()) == []
+
+
+# -- messages with a location ------------------------------------------------------------------
+def test_a_status_contradicting_its_score_on_the_stated_scale_names_the_row(tmp_path):
+    # Before: "statuses fit the bands of both scales ...; the file may mix scales", no row.
+    path = write(tmp_path, "contra.csv", HEADER + "Kenya,2024,PF,16,24,23,63\n"
+                 "Estonia,2024,NF,24,32,36,92\nChina,2024,NF,6,3,0,9\n")
+    r = cli("validate", path, "--orientation", "higher-is-freer", "--format", "json")
+    assert r.exit_code == 1
+    (bad,) = failures(r)
+    assert (bad["row"], bad["country"], bad["rule"], bad["found"]) == (3, "Estonia", "status",
+                                                                       "NF")
+    unsaid = cli("validate", path)
+    assert unsaid.exit_code == 1 and "lower-is-freer only at row 3 (Estonia)" in unsaid.output

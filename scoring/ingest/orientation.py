@@ -89,6 +89,20 @@ def _decide_from_votes(votes: dict[str, int]) -> str | None:
     return best if votes[best] / n >= _MAJORITY else "contradictory"
 
 
+def _minority(frame: pd.DataFrame, fits: pd.DataFrame, ed: int, votes: dict) -> str:
+    """The rows of the smaller side of a split vote (both sides when even), as "lower-is-freer
+    only at row 3 (Estonia), ..." (five rows a side at most)."""
+    low = min(votes.values())
+    said = []
+    for side in [s for s, n in votes.items() if n == low]:
+        rows = frame[(fits["edition"] == ed).to_numpy() & fits[side].to_numpy()]
+        named = [f"row {r} ({c})" for r, c in zip(rows.get("source_row", rows.index),
+                                                  rows.get("country", [""] * len(rows)))]
+        said.append(f"{side} only at " + ", ".join(named[:5])
+                    + (", ..." if len(named) > 5 else ""))
+    return "; ".join(said)
+
+
 def _declared(frame: pd.DataFrame, where: str) -> dict[int, str]:
     """Edition -> the scale a file's own orientation column gives its rows (one per edition,
     or OrientationError naming the rows that disagree)."""
@@ -136,11 +150,12 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
     result = frame.copy()
     chosen_by_edition = {}
     fits = _fits(frame, m)
-    tally = pd.DataFrame({
+    tally_fits = pd.DataFrame({
         "edition": frame["edition"].to_numpy(dtype=float, na_value=np.nan),
         HIGHER_IS_FREER: fits[HIGHER_IS_FREER] & ~fits[LOWER_IS_FREER],
         LOWER_IS_FREER: fits[LOWER_IS_FREER] & ~fits[HIGHER_IS_FREER],
-    }).groupby("edition").sum()
+    })
+    tally = tally_fits.groupby("edition").sum()
     for ed_float, counts in zip(tally.index, tally.itertuples(index=False)):
         ed = int(ed_float)
         votes = {HIGHER_IS_FREER: int(counts[0]), LOWER_IS_FREER: int(counts[1])}
@@ -153,10 +168,15 @@ def settle(frame: pd.DataFrame, m: Methodology, *, stated: str | None, texts, wh
         if ed in declared:
             evidence[f"its orientation column says {declared[ed]!r}"] = declared[ed]
         if by_status == "contradictory":
-            raise OrientationError(
-                f"{where}: edition {ed}: statuses fit the bands of both scales "
-                f"({votes[HIGHER_IS_FREER]} rows higher-is-freer, {votes[LOWER_IS_FREER]} "
-                "lower-is-freer); the file may mix scales. Split it, or check the statuses")
+            if not evidence:
+                raise OrientationError(
+                    f"{where}: edition {ed}: statuses fit the bands of both scales "
+                    f"({votes[HIGHER_IS_FREER]} rows higher-is-freer, {votes[LOWER_IS_FREER]} "
+                    f"lower-is-freer: {_minority(frame, tally_fits, ed, votes)}); the file may "
+                    "mix scales. Split it, or check the statuses")
+            # The statuses settle nothing; what the file or the user says does, and
+            # validation names each row whose status does not fit its score.
+            by_status = None
         if by_status is not None:
             evidence[f"{votes[by_status]} of {sum(votes.values())} statuses fit only its "
                      "bands"] = by_status

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from scoring.errors import OrientationError
+from scoring.errors import OrientationError, ValidationError
 from scoring.methodology import HIGHER_IS_FREER, LOWER_IS_FREER, load_methodology
 from scoring.ingest.orientation import label_orientation, status_votes
 from scoring.ingest.readers import read_scores
@@ -224,8 +224,18 @@ def test_label_contradicting_statuses(tmp_path):
 def test_mixed_scales_in_one_edition(tmp_path):
     rows = [("Angola", "F", 80), ("Argentina", "F", 85), ("Armenia", "F", 90),
             ("Australia", "F", 10), ("Bahrain", "F", 15), ("Belarus", "F", 20)]
-    with pytest.raises(OrientationError, match=r"may mix scales"):
+    # Unsaid, the split vote is an error naming the rows of the smaller side...
+    with pytest.raises(OrientationError, match=r"may mix scales") as info:
+        read_scores(_csv(tmp_path, rows))
+    assert "lower-is-freer only at row 5 (Australia), row 6 (Bahrain), row 7 (Belarus)" in \
+        str(info.value)
+    # ...said, the scale is the one given and each row whose status contradicts its score is
+    # a failure at its row (before: "the file may mix scales", no row named).
+    with pytest.raises(ValidationError) as info:
         read_scores(_csv(tmp_path, rows), orientation=HIGHER_IS_FREER)
+    bad = info.value.failures
+    assert bad["country"].tolist() == ["Australia", "Bahrain", "Belarus"]
+    assert set(bad["rule"]) == {"status"} and bad["row"].tolist() == [5, 6, 7]
 
 
 def test_each_edition_decided_on_its_own(tmp_path):
