@@ -310,3 +310,22 @@ def test_a_status_contradicting_its_score_on_the_stated_scale_names_the_row(tmp_
                                                                        "NF")
     unsaid = cli("validate", path)
     assert unsaid.exit_code == 1 and "lower-is-freer only at row 3 (Estonia)" in unsaid.output
+
+
+def test_sigterm_while_figures_are_written_leaves_no_hidden_folder(tmp_path, console_script):
+    # Before: the set's temporary sibling folder of partial files stayed behind.
+    out = tmp_path / "figs" / "set"
+    out.parent.mkdir()
+    proc = subprocess.Popen([console_script, "figures", "--index", "fotn", "--from", "2023",
+                             "--to", "2024", "--out", str(out), "--formats", "png,svg",
+                             "--dpi", "50"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 120
+    while not any(out.parent.iterdir()) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the temporary folder of the new set appears
+    assert proc.poll() is None, proc.communicate()
+    time.sleep(0.5)  # some figures written into it
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and stderr.endswith("scoring: terminated\n")
+    assert list(out.parent.iterdir()) == []
