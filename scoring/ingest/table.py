@@ -20,20 +20,17 @@ import io
 import json
 import re
 import reprlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ReadError
 from .limits import MAX_CELLS, MAX_COLUMNS, MAX_DEPTH, normalise_line_ends, read_bounded
+from .raw_table import HEAD_ROWS, RawTable, drop_empty, grid_frame
 
 __all__ = ["RawTable", "load_tables", "HEAD_ROWS"]
 
-#: How many rows from the top are searched for the header.
-HEAD_ROWS = 30
 _DELIMITERS = ",;\t|"
 # File signatures of things that are not tables, with what to say about them.
 _NOT_TABLES = [
@@ -46,33 +43,6 @@ _NOT_TABLES = [
     (b"\xd0\xcf\x11\xe0", "a legacy Excel (.xls) or other OLE2 file; save it as .xlsx or CSV"),
     (b"\x1f\x8b", "a gzip-compressed file; decompress it first"),
 ]
-
-
-@dataclass
-class RawTable:
-    """One table found in a file.
-
-    ``head[i]`` is the list of cells of the file's row ``head_numbers[i]`` (the first
-    :data:`HEAD_ROWS` rows). :meth:`body` gives every row below the header. ``where`` names
-    the file (and sheet); ``row_kind`` says what a row number counts ("line", "row",
-    "record"); ``texts`` holds free text beside the table (other sheets, metadata) where a
-    scale label may stand; ``formulas`` maps (xlsx) row number to {column index: formula}.
-    """
-
-    where: str
-    row_kind: str
-    head: list[list]
-    head_numbers: list[int]
-    loader: Callable[[int], tuple[pd.DataFrame, np.ndarray]]
-    texts: Sequence[str] = field(default_factory=list)
-    header_known: bool = False  # JSON: the first row is the header by construction
-    notes: list[str] = field(default_factory=list)
-    formulas: dict[int, dict[int, str]] = field(default_factory=dict)
-
-    def body(self, at: int) -> tuple[pd.DataFrame, np.ndarray]:
-        """Cells below header row ``head[at]`` (columns 0..k-1) and their row numbers; rows
-        with no cell at all are left out (they hold nothing to read)."""
-        return self.loader(at)
 
 
 def load_tables(path: str | Path, sheet: str | None = None) -> list[RawTable]:
@@ -223,30 +193,6 @@ def _csv(path: Path, text: str, notes: list[str]) -> RawTable:
 
     return RawTable(path.name, "line", head, head_numbers, loader,
                     notes=notes + [f"{path.name}: CSV, {name}-delimited"])
-
-
-def grid_frame(rows: list[list], where: str) -> pd.DataFrame:
-    """Rows of unequal length as a frame of object cells, short rows padded with None; the
-    padded size is checked against :data:`~.limits.MAX_CELLS` first."""
-    if not rows:
-        return pd.DataFrame()
-    width = max(len(r) for r in rows)
-    MAX_CELLS.check(len(rows) * width, where)
-    return pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
-
-
-def drop_empty(frame: pd.DataFrame, numbers: np.ndarray):
-    """Leave out the rows with no cell at all, with their row numbers."""
-    if frame.empty:
-        return frame, numbers
-    filled = frame.notna()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            filled[col] &= frame[col].map(lambda v: not (isinstance(v, str) and not v.strip()))
-    keep = filled.any(axis=1).to_numpy()
-    frame = frame.loc[keep].reset_index(drop=True)
-    frame.columns = range(frame.shape[1])
-    return frame, numbers[keep]
 
 
 # -- JSON ---------------------------------------------------------------------------------------

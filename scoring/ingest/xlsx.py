@@ -10,7 +10,7 @@ sheet whose XML is damaged, truncated or trips the XML parser's own limits is a
 :class:`~scoring.errors.ReadError` naming the sheet. Formulas are looked for only in the rows
 read, in a stream of the sheet's XML.
 
-May import: errors, ingest.table, ingest.limits.
+May import: errors, ingest.raw_table, ingest.limits.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import ReadError
 from .limits import MAX_CELLS, MAX_COLUMNS, MAX_XLSX_MEMBER, MAX_XLSX_TOTAL
-from .table import HEAD_ROWS, RawTable, drop_empty, grid_frame
+from .raw_table import HEAD_ROWS, RawTable, drop_empty, grid_frame
 
 __all__ = ["xlsx_tables", "check_parts"]
 
