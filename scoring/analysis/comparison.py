@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..datasets.panel import Panel, as_panel, edition_ranges
-from ..methodology import LOWER_IS_FREER, Methodology
+from ..methodology import Methodology
+from .comparison_notes import (citation, converted_editions, notes_after, territory_rule,
+                               third_party_editions)
 from .decompose import question_changes, rank_table, status_distances, transition_matrix
 
 __all__ = ["Comparison", "compare"]
@@ -30,7 +32,9 @@ class Comparison:
         One row per entity in both editions (see :func:`compare`, Returns).
     summary : dict
         ``index``, ``from``, ``to``, ``n`` (entities compared), ``declined``, ``improved``,
-        ``unchanged``, ``status_changes``, ``only_in_from`` / ``only_in_to`` (lists of
+        ``unchanged``, ``unclassified`` (ISO3 of those with no change of the total to count:
+        ``n`` = declined + improved + unchanged + len(unclassified)), ``status_changes``,
+        ``only_in_from`` / ``only_in_to`` (lists of
         ``{"iso3", "country"}``), ``entities`` (what was counted), ``territories_excluded``,
         ``scale_converted`` (editions converted from lower-is-freer), ``third_party``
         (editions with rows from a third party's series, to be credited), ``status_derived``
@@ -155,11 +159,11 @@ def compare(
         _absent(panel, countries, chosen, (a, b), notes)
     entities, excluded = "countries", 0
     if panel.has_territories:
-        entities, excluded = _territory_rule(panel, chosen, include_territories, notes)
+        entities, excluded = territory_rule(panel, chosen, include_territories, notes)
         if not include_territories:
             chosen = chosen[~panel.territory_mask(chosen)]
-    converted = _converted_editions(chosen, notes)
-    third_party = _third_party_editions(chosen, notes)
+    converted = converted_editions(chosen, notes)
+    third_party = third_party_editions(chosen, notes)
     chosen, derived = _derive_status(chosen, m, (a, b), notes)
     before = chosen[chosen["edition"] == a].set_index("iso3")
     after = chosen[chosen["edition"] == b].set_index("iso3")
@@ -181,10 +185,16 @@ def compare(
     only_a = before.index.difference(after.index)
     only_b = after.index.difference(before.index)
     flagged = out.loc[out["flags"] != "", "iso3"].tolist()
-    _notes_after(notes, m, (a, b), (before, after), flagged, only_a.size, only_b.size)
+    notes_after(notes, m, (a, b), (before, after), flagged, only_a.size, only_b.size)
     if rank_note:
         notes.append(rank_note)
     d = out["delta"]
+    unclassified = out.loc[d.isna(), "iso3"].tolist()
+    if unclassified:  # a missing total: no sign to count, and never counted as unchanged
+        who = "entities have" if len(unclassified) > 1 else "entity has"
+        notes.append(f"{len(unclassified)} compared {who} no change of the total to count (a "
+                     f"total is missing in one edition): {', '.join(unclassified)}; counted in "
+                     "none of declined, improved and unchanged (summary unclassified).")
     summary = {
         "index": m.key,
         "name": m.name,
@@ -195,6 +205,7 @@ def compare(
         "declined": int((d < 0).sum()),
         "improved": int((d > 0).sum()),
         "unchanged": int((d == 0).sum()),
+        "unclassified": unclassified,
         "status_changes": int((out["status_change"] != "").sum()),
         "only_in_from": [{"iso3": i, "country": before.at[i, "country"]} for i in only_a],
         "only_in_to": [{"iso3": i, "country": after.at[i, "country"]} for i in only_b],
@@ -203,7 +214,7 @@ def compare(
         "third_party": third_party,
         "status_derived": derived,
         "flagged": flagged,
-        "citation": _citation(m, chosen, (a, b)),
+        "citation": citation(m, chosen, (a, b)),
     }
     nonzero = out["residual"].fillna(0).ne(0) if "residual" in out else pd.Series(False)
     if nonzero.any():
@@ -229,54 +240,6 @@ def _editions(panel: Panel, from_edition, to_edition) -> tuple[int, int]:
             raise ValueError(f"{name} must be an edition in the data "
                              f"({', '.join(map(str, panel.editions))}); got {ed}")
     return a, b
-
-
-def _territory_rule(panel: Panel, chosen: pd.DataFrame, include: bool, notes: list[str]):
-    """What is counted, how many territories the count leaves out, and the note saying so."""
-    if include:
-        return "countries and territories", 0
-    terr = panel.territory_mask(chosen)
-    excluded = chosen.loc[terr, "iso3"].nunique()
-    notes.append(f"Counts are of countries only, as Freedom House counts them; "
-                 f"{excluded} territories left out (include_territories=True, "
-                 "--include-territories, to count them).")
-    return "countries", excluded
-
-
-def _converted_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
-    converted = sorted({int(e) for e, o in zip(chosen["edition"], chosen["published_orientation"])
-                        if o == LOWER_IS_FREER})
-    if converted:
-        notes.append(f"Scales converted: edition{'s' if len(converted) > 1 else ''} "
-                     f"{', '.join(map(str, converted))} published lower-is-freer "
-                     "(0 = most free) converted per component to higher-is-freer "
-                     "(value' = max - value) before subtracting.")
-    return converted
-
-
-def _third_party_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
-    """Editions with rows from a third party's series (``source_kind``), and the note that
-    credits it: the numbers are Freedom House's, the compilation and conversion are not."""
-    if "source_kind" not in chosen.columns:
-        return []
-    third = chosen[chosen["source_kind"] == "third-party"]
-    editions = sorted({int(e) for e in third["edition"]})
-    if editions:
-        sources = ", ".join(sorted(set(third["source"].astype(str))))
-        notes.append(f"Third-party data: {len(third)} rows of edition"
-                     f"{'s' if len(editions) > 1 else ''} {', '.join(map(str, editions))} "
-                     f"come from a third party's series compiled from Freedom House's "
-                     f"scores ({sources}); credit it alongside Freedom House.")
-    return editions
-
-
-def _citation(m: Methodology, chosen: pd.DataFrame, editions) -> str | None:
-    """Freedom House's citation for the editions it published: an edition whose rows all come
-    from users' files is not Freedom House's (None when neither is)."""
-    if "source_kind" in chosen.columns:
-        theirs = chosen.loc[chosen["source_kind"] != "user-file", "edition"]
-        editions = sorted({int(e) for e in theirs})
-    return m.cite(editions) if len(editions) else None
 
 
 def _absent(panel, countries, chosen: pd.DataFrame, pair, notes: list[str]) -> None:
@@ -359,41 +322,3 @@ def _regions(panel: Panel, after: pd.DataFrame, edition: int, notes: list[str]) 
 def _joined_flags(a: str, b: str) -> str:
     """The rules either row breaks, each once, in order."""
     return ";".join(x for x in dict.fromkeys(f"{a};{b}".split(";")) if x)
-
-
-def _notes_after(notes, m: Methodology, editions, sides, flagged, n_only_a, n_only_b) -> None:
-    """The notes on what the table holds: blank categories, flagged rows, panel change,
-    editions between, coverage periods, order."""
-    a, b = editions
-    cats = [c.key for c in m.categories]
-    missing_cats = [ed for ed, side in zip(editions, sides)
-                    if not all(k in side.columns and side[k].notna().any() for k in cats)]
-    if missing_cats:
-        notes.append(f"No category scores for edition{'s' if len(missing_cats) > 1 else ''} "
-                     f"{', '.join(map(str, missing_cats))} in the data: category changes are "
-                     "blank.")
-    if flagged:
-        notes.append(f"{len(flagged)} compared {'rows break' if len(flagged) > 1 else 'row breaks'}"
-                     f" a validation rule and {'are' if len(flagged) > 1 else 'is'} used as "
-                     f"published: {', '.join(flagged)} (see the flags column).")
-    if n_only_a or n_only_b:
-        notes.append(f"Panel change: {n_only_a} in {a} only, {n_only_b} in {b} only; "
-                     "they are not compared.")
-    gap = [e for e in m.editions if min(a, b) < e < max(a, b)]
-    missing_years = [y for y in range(min(a, b) + 1, max(a, b)) if y not in m.editions]
-    if gap or missing_years:
-        notes.append(f"Editions {min(a, b)} and {max(a, b)} are not consecutive"
-                     + (f" ({len(gap)} editions between)" if gap else "")
-                     + (f"; there was no {', '.join(map(str, missing_years))} edition"
-                        if missing_years else "") + ".")
-    periods = {ed: m.coverage_of(ed) for ed in (a, b)}
-    unknown = [ed for ed, p in periods.items() if p is None]
-    lengths = {p[1] for p in periods.values() if p is not None}
-    if unknown or len(lengths) > 1:
-        said = "; ".join(f"{ed}: {p[0]} ({p[1]} months)" if p else
-                         f"{ed}: period not recorded in the methodology"
-                         for ed, p in periods.items())
-        notes.append(f"Coverage periods differ or are unknown ({said}): a change may span "
-                     "more or less than a year of events.")
-    if a > b:
-        notes.append(f"from_edition {a} is later than to_edition {b}: change is {b} - {a}.")

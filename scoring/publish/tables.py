@@ -96,7 +96,7 @@ def prose(lines, width: int | None) -> list[str]:
 def _signed(frame: pd.DataFrame, cols) -> pd.DataFrame:
     out = frame.copy()
     for c in cols:
-        out[c] = out[c].map(lambda v: "" if v != v else (f"{v:+.0f}" if v else "0"))
+        out[c] = out[c].map(lambda v: "" if pd.isna(v) else (f"{v:+.0f}" if v else "0"))
     return out
 
 
@@ -162,7 +162,9 @@ def _comparison_head(s: dict, notes: list[str]) -> list[str]:
     lines = [
         f"{s['name']}: {s['from']} -> {s['to']} (scores on one scale: higher = freer)",
         f"{s['n']} {_entities(s)} in both editions: {s['declined']} declined, "
-        f"{s['improved']} improved, {s['unchanged']} unchanged; "
+        f"{s['improved']} improved, {s['unchanged']} unchanged"
+        + (f", {len(s['unclassified'])} without a change of the total"
+           if s.get("unclassified") else "") + "; "
         f"{s['status_changes']} status changes",
     ]
     for key, ed in (("only_in_from", s["from"]), ("only_in_to", s["to"])):

@@ -160,3 +160,21 @@ def test_third_party_rows_are_credited(fotn):
     own = compare(fotn, index="fotn", from_edition=2023, to_edition=2024)
     assert own.summary["third_party"] == []
     assert not any(n.startswith("Third-party") for n in own.notes)
+
+
+def test_a_missing_total_is_counted_as_unclassified_never_dropped_quietly():
+    # Before: n = 70 but 26 + 18 + 25 = 69, and nothing said which country was left out.
+    from scoring.publish.tables import format_comparison
+
+    rows = load_dataset("fotn")
+    kenya = (rows["edition"] == 2024) & (rows["iso3"] == "KEN")
+    rows.loc[kenya, ["total", "access", "content", "rights"]] = float("nan")
+    result = compare(rows, 2023, 2024)
+    s = result.summary
+    assert (s["n"], s["declined"], s["improved"], s["unchanged"]) == (70, 26, 18, 25)
+    assert s["unclassified"] == ["KEN"]
+    assert s["declined"] + s["improved"] + s["unchanged"] + len(s["unclassified"]) == s["n"]
+    assert any("no change of the total to count" in n and "KEN" in n for n in result.notes)
+    text = format_comparison(result, "table")
+    assert "25 unchanged, 1 without a change of the total" in text
+    assert compare(index="fotn", from_edition=2023, to_edition=2024).summary["unclassified"] == []
