@@ -16,7 +16,7 @@ import pandas as pd
 from ..datasets.panel import Panel, as_panel, edition_ranges
 from ..methodology import Methodology
 from .comparison_notes import (citation, converted_editions, notes_after, territory_rule,
-                               third_party_editions)
+                               third_party_editions, unclassified_note)
 from .decompose import question_changes, rank_table, status_distances, transition_matrix
 
 __all__ = ["Comparison", "compare"]
@@ -179,9 +179,8 @@ def compare(
     if "source" in chosen.columns:  # which file each side's row came from
         out["source_from"] = before.loc[out.index, "source"]
         out["source_to"] = after.loc[out.index, "source"]
-    out = out.reset_index(names="iso3")
-    out = out.sort_values(["delta", "country"], kind="stable", na_position="last")
-    out = out.reset_index(drop=True)
+    out = out.reset_index(names="iso3").sort_values(["delta", "country"], kind="stable",
+                                                    na_position="last").reset_index(drop=True)
     only_a = before.index.difference(after.index)
     only_b = after.index.difference(before.index)
     flagged = out.loc[out["flags"] != "", "iso3"].tolist()
@@ -189,12 +188,7 @@ def compare(
     if rank_note:
         notes.append(rank_note)
     d = out["delta"]
-    unclassified = out.loc[d.isna(), "iso3"].tolist()
-    if unclassified:  # a missing total: no sign to count, and never counted as unchanged
-        who = "entities have" if len(unclassified) > 1 else "entity has"
-        notes.append(f"{len(unclassified)} compared {who} no change of the total to count (a "
-                     f"total is missing in one edition): {', '.join(unclassified)}; counted in "
-                     "none of declined, improved and unchanged (summary unclassified).")
+    unclassified = unclassified_note(out, notes)
     summary = {
         "index": m.key,
         "name": m.name,

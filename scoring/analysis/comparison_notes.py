@@ -16,7 +16,7 @@ from ..datasets.panel import Panel
 from ..methodology import LOWER_IS_FREER, Methodology
 
 __all__ = ["citation", "converted_editions", "notes_after", "territory_rule",
-           "third_party_editions"]
+           "third_party_editions", "unclassified_note"]
 
 
 def territory_rule(panel: Panel, chosen: pd.DataFrame, include: bool, notes: list[str]):
@@ -103,3 +103,15 @@ def notes_after(notes, m: Methodology, editions, sides, flagged, n_only_a, n_onl
                      "more or less than a year of events.")
     if a > b:
         notes.append(f"from_edition {a} is later than to_edition {b}: change is {b} - {a}.")
+
+
+def unclassified_note(out: pd.DataFrame, notes: list[str]) -> list[str]:
+    """The ISO3 of compared rows with no change of the total (a total missing in one edition),
+    and the note saying so: no sign to count, and never counted as unchanged."""
+    unclassified = out.loc[out["delta"].isna(), "iso3"].tolist()
+    if unclassified:
+        who = "entities have" if len(unclassified) > 1 else "entity has"
+        notes.append(f"{len(unclassified)} compared {who} no change of the total to count (a "
+                     f"total is missing in one edition): {', '.join(unclassified)}; counted in "
+                     "none of declined, improved and unchanged (summary unclassified).")
+    return unclassified

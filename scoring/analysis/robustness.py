@@ -90,7 +90,8 @@ def rescoring_robustness(
     p : float
         Probability that an item score moves one point (half down, half up), in [0, 1].
     alpha : float
-        A change is ``robust`` when its sign holds with probability at least ``1 - alpha``;
+        A change is ``robust`` when a re-scoring reverses its direction with probability at
+        most ``alpha`` (``p_reversal``);
         in (0, 1).
     draws : int
         Monte Carlo draws (an integer >= 1, checked always); unused by the exact method.
@@ -130,11 +131,21 @@ def rescoring_robustness(
           inverted-CDF rule (smallest change whose CDF reaches the level; attainable integers)
         - ``p_sign``: probability that the observed sign holds (``p_decline`` for a decline,
           ``p_improve`` for an improvement, ``p_unchanged`` when ``delta`` is 0)
-        - ``p_flip``: ``1 - p_sign``
+        - ``p_flip``: ``1 - p_sign`` = ``p_reversal + p_zero`` for a change
         - ``q_flip``: Benjamini-Hochberg adjustment of ``p_flip`` over the countries of this
           result whose ``delta`` is not 0 (NaN for unchanged countries)
-        - ``robust``: ``delta != 0`` and ``p_sign >= 1 - alpha`` (an unchanged country is never
-          robust: robust means a robust change)
+        - ``p_reversal``: probability that the re-scored change has the opposite sign
+          (``p_improve`` for a decline, ``p_decline`` for an improvement; NaN when ``delta`` is
+          0); ``q_reversal`` its Benjamini-Hochberg adjustment over the changes
+        - ``p_zero``: probability that the re-scored change is exactly 0 (NaN when ``delta``
+          is 0): a change that could vanish is not thereby reversed
+        - ``robust``: ``delta != 0`` and ``p_reversal <= alpha``: a re-scoring reverses the
+          change's direction with probability at most ``alpha`` (an unchanged country is
+          never robust: robust means a robust change). Kyrgyzstan 2023-2024 (-4): p_reversal
+          0.0144, p_zero 0.0281, p_flip 0.0425.
+        - ``items_at_bound``: items (both editions) at a bound of their range;
+          ``error_rate``: the mean chance that an item is off, ``p`` inside the range and
+          ``p / 2`` at a bound (it can move only inward)
         - ``mc_se``: Monte Carlo standard error of ``p_sign``, the plug-in
           ``sqrt(p_sign (1 - p_sign) / draws)``; 0 for the exact method, and also 0 when every
           draw agreed (then the true ``p_flip`` is below ``3 / draws`` with 95% confidence,
@@ -206,6 +217,7 @@ def rescoring_robustness(
                          seed=seed, interval=interval, progress=progress)
     out = _item_columns(out, sides, order, modelled, (a, b), dist)
     out = _sign_columns(out, alpha=alpha, method=method, draws=draws)
+    out = _effective_rate(out, sides, order, modelled, p)
     model_delta, delta = out["model_delta"].to_numpy(), out["delta"].to_numpy(dtype=float)
     mismatch = modelled & (np.sign(model_delta) != np.sign(delta)) & ~np.isnan(delta)
     for i in np.flatnonzero(mismatch):
@@ -299,16 +311,38 @@ def _item_columns(out, sides, order, modelled, editions, dist) -> pd.DataFrame:
 
 
 def _sign_columns(out, *, alpha, method, draws) -> pd.DataFrame:
-    """``p_sign``, ``p_flip``, ``q_flip``, ``robust`` and ``mc_se``."""
+    """``p_sign``, ``p_flip``, ``p_reversal``, ``p_zero``, their q-values, ``robust`` and
+    ``mc_se``."""
     delta = out["delta"].to_numpy(dtype=float)
     p_sign = np.select([delta < 0, delta > 0, delta == 0],
                        [out["p_decline"], out["p_improve"], out["p_unchanged"]], np.nan)
     out["p_sign"] = p_sign
     out["p_flip"] = 1.0 - p_sign
     out["q_flip"] = bh_qvalues(np.where(delta != 0, out["p_flip"], np.nan))
-    out["robust"] = (delta != 0) & (p_sign >= 1 - alpha)
+    out["p_reversal"] = np.select([delta < 0, delta > 0], [out["p_improve"], out["p_decline"]],
+                                  np.nan)
+    out["p_zero"] = np.where(delta != 0, out["p_unchanged"], np.nan)
+    out["q_reversal"] = bh_qvalues(out["p_reversal"].to_numpy())
+    out["robust"] = (delta != 0) & (out["p_reversal"].to_numpy() <= alpha)
     if method == "monte-carlo":
         out["mc_se"] = np.sqrt(p_sign * (1 - p_sign) / draws)
     else:
         out["mc_se"] = np.where(np.isnan(p_sign), np.nan, 0.0)
+    return out
+
+
+def _effective_rate(out, sides, order, modelled, p) -> pd.DataFrame:
+    """``items_at_bound`` and ``error_rate``: an item at a bound of its range can move only
+    inward, so its chance of being off is p/2, not p; the mean over both editions' items."""
+    n_items = np.zeros(len(out))
+    at_bound = np.zeros(len(out))
+    for x, lo, hi, *_ in sides.values():
+        present = ~np.isnan(x)
+        n_items[order] += present.sum(axis=1)
+        at_bound[order] += (present & ((x <= lo) | (x >= hi))).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = p * (1 - 0.5 * at_bound / n_items)
+    out["items_at_bound"] = pd.array(np.where(modelled, at_bound, np.nan),
+                                     dtype="Float64").astype("Int64")
+    out["error_rate"] = np.where(modelled, rate, np.nan)
     return out

@@ -169,7 +169,8 @@ def _largest_changes(panel, to_edition, window, top, include_territories, fmt, c
                    "down).")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
               default=0.05, show_default=True,
-              help="A change is robust when its sign holds with probability >= 1 - alpha.")
+              help="A change is robust when a re-scoring reverses its direction with "
+                   "probability <= alpha (p_reversal).")
 @click.option("--draws", type=click.IntRange(min=1), default=20000, show_default=True,
               callback=at_most(MAX_DRAWS, lambda n: (
                   f"the draws take time, about {DRAW_SECONDS:g} s per million for FOTN's 70 "
@@ -196,8 +197,9 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
     no questions; the total where it has only totals) in each edition independently moves one
     point down with probability p/2 and one point up with probability p/2, and is clipped to
     its range. Per country: the probability that the re-scored change is negative, positive or
-    zero, its central interval, and "robust" when the observed sign holds with probability
-    >= 1 - alpha (Benjamini-Hochberg q-values of the sign flipping across countries too).
+    zero, its central interval, p_reversal (the opposite sign) and p_zero (no change), and
+    "robust" when p_reversal <= alpha (Benjamini-Hochberg q-values across countries too; p_flip
+    = p_reversal + p_zero, the chance the observed sign does not hold).
     Limits: errors are independent across questions and editions and symmetric; correlated
     rater effects (a whole category re-judged) are not modelled; the probabilities describe
     the model, not a sampling distribution. Question-level consistency (how many questions
@@ -241,8 +243,8 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
                "model": model}
     shown = table if fmt != "table" else table[
         ["iso3", "country", "delta", "p_decline", "p_improve", "p_unchanged", "change_low",
-         "change_high", "p_flip", "q_flip", "robust", "questions_down", "questions_up",
-         "questions_p"]]
+         "change_high", "p_reversal", "p_zero", "q_reversal", "robust", "questions_down",
+         "questions_up", "questions_p"]]
     how = (f"monte-carlo ({draws} draws, seed {seed})" if method == "monte-carlo"
            else "exact")
     title = [
@@ -256,9 +258,11 @@ def significance(index, from_edition, to_edition, error_p, alpha, draws, seed, i
     emit(tables.format_result(
         shown, fmt, title=title, summary=summary, notes=list(panel.notes), numeric=[
             "delta", "p_decline", "p_improve", "p_unchanged", "change_low", "change_high",
-            "p_flip", "q_flip", "questions_down", "questions_up", "questions_p"],
+            "p_flip", "q_flip", "p_reversal", "p_zero", "q_reversal", "questions_down",
+            "questions_up", "questions_p"],
         digits={"p_decline": 3, "p_improve": 3, "p_unchanged": 3, "p_flip": 3, "q_flip": 3,
-                "questions_p": 3},
+                "p_reversal": 3, "p_zero": 3, "q_reversal": 3, "questions_p": 3},
         sources=tables.sources_block(panel.methodology, comparison.scores), width=width,
-        priority=["iso3", "country", "delta", "p_decline", "p_improve", "robust", "q_flip",
-                  "p_flip", ("change_low", "change_high"), "p_unchanged"]), output, fmt)
+        priority=["iso3", "country", "delta", "robust", "p_reversal", "p_zero", "q_reversal",
+                  "p_decline", "p_improve", ("change_low", "change_high"), "p_unchanged"]),
+        output, fmt)

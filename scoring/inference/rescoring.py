@@ -378,7 +378,8 @@ _STATEMENT = (
     "Each item score of each of the two editions is re-scored independently: it moves one "
     "point down with probability p/2, one point up with probability p/2, and stays with "
     "probability 1 - p; a move beyond the item's range is clipped to the bound, so an item at "
-    "a bound moves only inward. Items are the question scores where a row has them all; where "
+    "a bound moves only inward and is off with probability p/2 (error_rate: the mean over a "
+    "country's items). Items are the question scores where a row has them all; where "
     "an edition publishes only category scores (FIW: subcategories A-G) or only the total, "
     "each is perturbed as the sum of the errors of the questions it aggregates, unclipped "
     "(coarse='split', the default) or as one item (coarse='as-published'). FIW's "
@@ -404,10 +405,11 @@ _LIMITS = (
     "taken from the current methodology. coarse='as-published' perturbs a coarse score as "
     "one item instead, which makes totals-only changes look far more robust than they are.",
     "This is a sensitivity analysis of the published numbers under the assumed model, not a "
-    "sampling distribution: p_sign, p_flip and q_flip are probabilities under the model, not "
-    "p-values in the frequentist sense, and robust is not a significance test. q_flip applies "
-    "the Benjamini-Hochberg step-up to p_flip to rank countries by how many flips one would "
-    "expect among those called robust; it carries no false-discovery-rate guarantee.",
+    "sampling distribution: p_sign, p_flip, p_reversal and their q-values are probabilities "
+    "under the model, not p-values in the frequentist sense, and robust (p_reversal <= alpha) "
+    "is not a significance test. q_reversal and q_flip apply the Benjamini-Hochberg step-up to "
+    "rank countries by how many reversals (or flips) one would expect among those called "
+    "robust; they carry no false-discovery-rate guarantee.",
     "Monte Carlo draws are made for all countries of a run at once: a country's result depends "
     "(within Monte Carlo error) on which other countries are in the run. To reproduce a row, "
     "run the same selection with the same seed, or use method='exact'.",

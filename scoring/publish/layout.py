@@ -59,9 +59,9 @@ class _Context:
         self.bands = ([(str(x.value), x.low, x.high) for x in self.m.status.bands]
                       if self.m.status.rule == "bands" else None)
         model = r.error_model
-        self.model = (f"a change is robust when its sign survives re-scoring with probability "
-                      f">= {1 - model['alpha']:g}, each question score being one point off with "
-                      f"probability {model['p']:g}")
+        self.model = (f"a change is robust when a re-scoring reverses its direction with "
+                      f"probability at most {model['alpha']:g}, each question score being one "
+                      f"point off with probability {model['p']:g}")
         self.flags = r.robustness.set_index("iso3")["robust"]
         self.n_robust = int(r.robustness["robust"].sum())
         rows = r.rows
@@ -120,7 +120,9 @@ def _forest(c: _Context) -> Figure:
     alt = (f"Forest plot of the observed change in {c.m.name} total score from {a} to {b} for "
            f"the {int((robust['delta'] != 0).sum())} countries whose score changed, each with "
            f"the central {c.r.error_model['interval']:.0%} interval of the change under "
-           f"re-scoring ({c.model}). Filled points: robust changes ({c.n_robust}).")
+           f"re-scoring ({c.model}); an interval leaves {c.r.error_model['alpha']:g} in each "
+           f"tail, so a robust change's interval does not cross zero. Filled points: robust "
+           f"changes ({c.n_robust}).")
     return Figure("forest", c.finish(ax, title, c.source, pad=16), robust, alt, title)
 
 

@@ -177,7 +177,11 @@ def figure_results(
     comparison = pairs[(a, b)] if (a, b) in pairs else compare(panel, a, b)
 
     def model(c):
-        return rescoring_robustness(c, p=error_p, alpha=alpha, method="exact")
+        # The interval leaves alpha in each tail, so a change is robust exactly when its
+        # interval does not cross into the opposite sign: the forest plot's bars and its
+        # filled points follow one rule.
+        return rescoring_robustness(c, p=error_p, alpha=alpha, method="exact",
+                                    interval=1 - 2 * alpha)
 
     robust_pairs = {pair: model(c) for pair, c in pairs.items()}
     robust = robust_pairs[(a, b)] if (a, b) in robust_pairs else model(comparison)

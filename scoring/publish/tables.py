@@ -71,9 +71,9 @@ def text_table(frame: pd.DataFrame, numeric=(), digits: dict | None = None, *,
     for c in shown.columns:
         if shown[c].dtype.kind == "f":
             d = digits.get(c)
-            shown[c] = shown[c].map(lambda v, d=d: "" if v != v else
-                                    (f"{v:.{d}f}" if d is not None else
-                                     (f"{v:.0f}" if float(v).is_integer() else f"{v:.3g}")))
+            shown[c] = shown[c].map(lambda v, d=d: "" if v != v else  # (+ 0.0: no "-0")
+                                    (f"{v + 0.0:.{d}f}" if d is not None else
+                                     (f"{v + 0.0:.0f}" if float(v).is_integer() else f"{v:.3g}")))
     cols = [str(c) for c in shown.columns]
     cells = [cols] + [["" if v is None or v is pd.NA else str(v) for v in row]
                       for row in shown.itertuples(index=False)]

@@ -387,7 +387,26 @@ def test_fotn_2023_2024_questions(fotn):
     np.testing.assert_allclose(changed["q_flip"],
                                false_discovery_control(changed["p_flip"].clip(0, 1)),
                                rtol=0, atol=1e-12)
-    assert (r["robust"] == (~unchanged & (r["p_sign"] >= 0.95))).all()
+    # robust is on the reversal (the strictly opposite sign), not on the flip (which counts a
+    # re-scored change of 0 too): Kyrgyzstan's p_flip 0.0425 is 0.0144 reversal + 0.0281 zero.
+    rev = np.where(changed["delta"] < 0, changed["p_improve"], changed["p_decline"])
+    np.testing.assert_allclose(changed["p_reversal"], rev, rtol=0, atol=0)
+    np.testing.assert_allclose(changed["p_zero"], changed["p_unchanged"], rtol=0, atol=0)
+    np.testing.assert_allclose(changed["p_reversal"] + changed["p_zero"], changed["p_flip"],
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(changed["q_reversal"],
+                               false_discovery_control(changed["p_reversal"].clip(0, 1)),
+                               rtol=0, atol=1e-12)
+    assert r.loc[unchanged, ["p_reversal", "p_zero", "q_reversal"]].isna().all().all()
+    assert (r["robust"] == (~unchanged & (r["p_reversal"] <= 0.05))).all()
+    assert kgz["p_reversal"] == pytest.approx(0.014364, abs=1e-6)
+    assert kgz["p_zero"] == pytest.approx(0.028088, abs=1e-6)
+    assert sorted(r.loc[r["robust"], "iso3"]) == ["AZE", "BLR", "IRQ", "KGZ", "ZMB", "ZWE"]
+    # The effective error rate: p inside the range, p/2 at a bound (an item there can only
+    # move inward). Belarus has 16 of its 42 items at a bound: 0.1 * (1 - 8/42).
+    blr = r.set_index("iso3").loc["BLR"]
+    assert blr["items_at_bound"] == 16 and blr["error_rate"] == pytest.approx(0.1 * (1 - 8 / 42))
+    assert kgz["items_at_bound"] == 0 and kgz["error_rate"] == pytest.approx(0.1)
 
 
 def test_fotn_2023_2024_monte_carlo_agrees_with_exact(fotn):
@@ -532,7 +551,8 @@ def test_model_is_stated(fotn):
     assert list(r.columns) == [
         "iso3", "country", "delta", "model_delta", "items_from", "items_to", "n_items_from",
         "n_items_to", "p_decline", "p_improve", "p_unchanged", "change_low", "change_high",
-        "p_sign", "p_flip", "q_flip", "robust", "mc_se", "note"]
+        "p_sign", "p_flip", "q_flip", "p_reversal", "p_zero", "q_reversal", "robust", "mc_se",
+        "items_at_bound", "error_rate", "note"]
     assert r["robust"].dtype == bool
 
 

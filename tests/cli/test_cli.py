@@ -272,7 +272,7 @@ def test_significance_command(run):
     assert {"iso3", "delta", "p_decline", "p_improve", "robust"} <= set(row)
     assert row["iso3"] == "KGZ" and row["robust"] is True
     table = run("significance", "--from", "2023", "--to", "2024", "--method", "exact").output
-    assert "1 of 70 changes robust (1 decline, 0 improvements)" in table
+    assert "6 of 70 changes robust (5 declines, 1 improvement)" in table
 
 
 def test_significance_bad_parameters(run):

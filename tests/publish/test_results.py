@@ -129,9 +129,15 @@ def test_a_figure_draws_from_the_csv_the_cli_wrote(tmp_path, small_data):
 
 def test_saved_robustness_keeps_what_the_forest_needs(saved_set):
     r = FigureResults.from_folder(saved_set[0])
-    assert r.robustness.attrs["model"]["interval"] == 0.95
+    # alpha 0.05 in each tail (interval 1 - 2 alpha): a robust change's interval never
+    # reaches the opposite sign, so the bars and the filled points follow one rule.
+    assert r.robustness.attrs["model"]["interval"] == pytest.approx(0.9)
     ax = forest(r.robustness)
-    assert "95% interval" in ax.get_legend().get_texts()[0].get_text()
+    assert "90% interval" in ax.get_legend().get_texts()[0].get_text()
+    rb = r.robustness[r.robustness["delta"] != 0]
+    crosses = ((rb["delta"] < 0) & (rb["change_high"] > 0)) | (
+        (rb["delta"] > 0) & (rb["change_low"] < 0))
+    assert not (rb["robust"] & crosses).any()
 
 
 def test_not_a_figure_set(tmp_path):
