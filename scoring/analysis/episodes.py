@@ -35,6 +35,13 @@ editions:
   edition, the outcome is unknown (code 0, censored) and the episode ends at the sequence's last
   edition, which can be after its last move.
 
+Where Freedom House data need a choice ERT does not make: steps and ``tolerance`` count
+editions, not years (both indices publish one edition a year in the bundled range, so 5
+editions are ERT's 5 years); scores are canonical (higher-is-freer), so FOTN's pre-2019 scale
+is converted before any step is taken; category and question series use the same point
+thresholds unless the caller scales them (ERT's shares of a 0-1 index have no exact integer
+counterpart on a 25-point category).
+
 Two consequences of ERT's code worth knowing. The window looks past a gap: a turn in the
 editions after a missing one, within the window, ends the episode as a turn instead of
 censoring it. And a recovery of exactly ``gradual_reversal`` does not close the sequence (the
