@@ -193,6 +193,6 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
                  "start_value", "end_value", "total_change", "extent", "n_steps",
                  "termination"],
         sources=tables.sources_block(m, used), width=width,
-        priority=["iso3", "country", "direction", "first_edition", "last_edition",
-                  "total_change", "ended_by", "censored_by", "start_value", "end_value"]),
+        priority=["iso3", "direction", "first_edition", "last_edition", "total_change",
+                  "ended_by", "country", "censored_by", "start_value", "end_value"]),
         output, fmt)
