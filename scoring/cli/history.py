@@ -114,27 +114,37 @@ def _enough_editions(panel, eds: list, from_edition, to_edition) -> None:
 @click.option("--series", default="total", show_default=True,
               help="total, categories, questions, or one component (access, pr, A1, ...).")
 @click.option("--start", type=click.FloatRange(min=0, min_open=True), default=1,
-              show_default=True, help="Points in one step that open a candidate episode.")
+              show_default=True,
+              help="Points in one step, in the direction, that open a potential episode and "
+                   "count as a move (ERT start_incl 0.01 x 100).")
 @click.option("--cumulative", type=click.FloatRange(min=0, min_open=True), default=10,
-              show_default=True, help="Points from baseline to extreme that make it count.")
+              show_default=True,
+              help="Points between the sequence's highest and lowest scores that make it an "
+                   "episode (ERT cum_incl).")
 @click.option("--one-step-reversal", type=click.FloatRange(min=0, min_open=True), default=3,
-              show_default=True, help="Points back in one step that end it.")
+              show_default=True,
+              help="A step of more than this many points back ends it: a one-year turn "
+                   "(ERT year_turn).")
 @click.option("--gradual-reversal", type=click.FloatRange(min=0, min_open=True), default=10,
-              show_default=True, help="Points recovered from the extreme that end it.")
+              show_default=True,
+              help="Stasis steps summing to more than this many points back end it: a "
+                   "cumulative turn (ERT cum_turn).")
 @click.option("--tolerance", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Steps without a further move that end it (stasis).")
+              help="Editions of stasis after the last move that end it (ERT: years).")
 @data_options
 def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal, tolerance,
                  index, countries, regions, extra, data_edition, data_orientation, keep_flagged,
                  include_territories, fmt, output, width):
-    """Episodes of sustained decline or improvement, per country, in score points.
+    """Episodes of sustained decline or improvement, per country: V-Dem's ERT rules in points.
 
-    In the spirit of V-Dem's Episodes of Regime Transformation, on the 0-100 scale: a step
-    of --start points opens a candidate; it counts when the score moved --cumulative points
-    from its baseline; it ends at a one-step reversal, a gradual reversal, or --tolerance steps
-    without a further move. Scores are put on the higher-is-freer scale first. Where the data
-    skip published editions (a user's file without some years), one step spans several
-    years (spans_gap).
+    The rules of V-Dem's Episodes of Regime Transformation, with its thresholds x 100 on the
+    0-100 scale: a step of --start points opens a potential episode; a step of more than
+    --one-step-reversal points back, stasis changes summing past --gradual-reversal, or
+    --tolerance editions of stasis close it, as does a missing edition or the end of the data;
+    it is an episode when its scores span --cumulative points. It ends at its last move when
+    the editions after that show how it ended (stasis, a one-year or a cumulative turn), else
+    it is censored: its outcome is unknown. Scores are put on the higher-is-freer scale first;
+    every missing edition is named in a note.
 
     \b
     Examples:
@@ -143,7 +153,7 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
       scoring episodes --index fiw --region Europe
       scoring episodes --index fotn --series categories --cumulative 5 --format csv
     """
-    from ..analysis.episodes import EpisodeRules, episodes
+    from ..analysis.episodes import TERMINATIONS, EpisodeRules, episodes
     from ..errors import ScoringError
 
     try:
@@ -160,23 +170,29 @@ def episodes_cmd(series, start, cumulative, one_step_reversal, gradual_reversal,
     eds = list(panel.editions)
     n_dec = int((found["direction"] == "decline").sum())
     n_imp = int((found["direction"] == "improvement").sum())
-    ongoing = int(found["ongoing"].sum())
+    censored = int(found["censored"].sum())
+    ended = {TERMINATIONS[c]: int((found["termination"] == c).sum()) for c in (1, 2, 3, 0)}
     summary = {"index": index, "series": series, "editions": [eds[0], eds[-1]],
                "episodes": len(found), "declines": n_dec, "improvements": n_imp,
-               "ongoing": ongoing, "rules": vars(rules)}
+               "censored": censored, "ended_by": ended, "rules": vars(rules)}
     title = [f"{m.name} {eds[0]}-{eds[-1]}, {series}: {plural(len(found), 'episode')} "
-             f"({n_dec} of decline, {n_imp} of improvement; {ongoing} ongoing)",
-             f"rules: start {start:g}, cumulative {cumulative:g}, one-step reversal "
-             f"{one_step_reversal:g}, gradual reversal {gradual_reversal:g} points; tolerance "
-             f"{tolerance} steps"]
+             f"({n_dec} of decline, {n_imp} of improvement; {censored} censored, outcome "
+             f"unknown)",
+             "ended by: " + ", ".join(f"{k} {n}" for k, n in ended.items()),
+             f"V-Dem ERT rules in points: start {start:g}, cumulative {cumulative:g}, one-year "
+             f"turn > {one_step_reversal:g}, cumulative turn > {gradual_reversal:g} points; "
+             f"tolerance {tolerance} editions"]
     used = panel.scores if chosen is None else panel.scores[panel.scores["iso3"].isin(chosen)]
     if not include_territories and panel.has_territories:
         used = used[~panel.territory_mask(used)]
+    notes = list(panel.notes) + list(found.attrs.get("notes", []))
     emit(tables.format_result(
         found if fmt == "table" else tables.with_sources(found, used), fmt, title=title,
-        summary=summary, notes=list(panel.notes),
-        numeric=["baseline_edition", "first_edition", "last_edition", "start_value",
-                 "end_value", "total_change", "n_steps"],
+        summary=summary, notes=notes,
+        numeric=["pre_episode_edition", "first_edition", "last_edition", "last_move_edition",
+                 "start_value", "end_value", "total_change", "extent", "n_steps",
+                 "termination"],
         sources=tables.sources_block(m, used), width=width,
-        priority=["iso3", "country", "direction", "first_edition", "last_edition",
-                  "total_change", "ongoing", "ended_by", "start_value", "end_value"]), output, fmt)
+        priority=["iso3", "direction", "first_edition", "last_edition", "total_change",
+                  "ended_by", "country", "censored_by", "start_value", "end_value"]),
+        output, fmt)

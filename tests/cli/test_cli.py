@@ -305,6 +305,17 @@ def test_episodes_command(run):
     strict = json.loads(run("episodes", "--country", "RUS", "--cumulative", "40",
                             "--format", "json").stdout)
     assert strict["rows"] == []
+    caf = json.loads(run("episodes", "--index", "fiw", "--country", "CAF",
+                         "--format", "json").stdout)
+    assert [(r["direction"], r["first_edition"], r["last_edition"], r["termination"],
+             r["ended_by"], r["censored"]) for r in caf["rows"]] == [
+        ("decline", 2007, 2025, 0, "unknown (censored)", True)]
+    assert caf["summary"]["censored"] == 1 and caf["summary"]["ended_by"] == {
+        "stasis": 0, "one-year turn": 0, "cumulative turn": 0, "unknown (censored)": 1}
+    cats = run("episodes", "--series", "categories", "--country", "RUS")
+    assert cats.exit_code == 0
+    assert ("note: episodes: every series has a NaN value at 2017; a missing edition ends a "
+            "sequence there (ERT's gap rule)") in cats.stdout
 
 
 def test_public_names_are_functions_not_modules():
