@@ -6,10 +6,15 @@ slope and interval on the real, gapped times: pymannkendall's own slope uses ind
 and so ignores gaps). The loop is timed on a random subsample of series and extrapolated
 linearly to the whole panel (its cost per series does not depend on the panel size).
 
+Then one row per ``method`` (the persistence corrections) on a panel without gaps, where
+pymannkendall's positions and the real years agree: trend_tests with that method against
+the per-series loop of pymannkendall's test of the same name, side by side in one run.
+
 Usage::
 
     python benchmarks/bench_trends.py [--sizes 1000,10000,100000] [--lengths 12,30]
                                       [--subsample 2000] [--seed 0] [--repeat 3]
+                                      [--method-size 10000] [--method-length 30]
 """
 
 from __future__ import annotations
@@ -33,8 +38,16 @@ from scoring.inference.trends import trend_tests  # noqa: E402
 TOLERANCE = 1e-9
 
 
-def synthetic_panel(n_series: int, length: int, seed: int) -> pd.DataFrame:
-    """Integer scores 0-100 with ties; half the series trend; about 10 % of points dropped."""
+PMK_TESTS = {"original": "original_test", "hamed-rao": "hamed_rao_modification_test",
+             "yue-wang": "yue_wang_modification_test",
+             "prewhiten": "pre_whitening_modification_test",
+             "trend-free-prewhiten": "trend_free_pre_whitening_modification_test"}
+
+
+def synthetic_panel(n_series: int, length: int, seed: int, drop: float = 0.10
+                    ) -> pd.DataFrame:
+    """Integer scores 0-100 with ties; half the series trend; about ``drop`` of the points
+    dropped."""
     rng = np.random.default_rng(seed)
     years = 2000 + np.arange(length)
     base = rng.uniform(15, 85, n_series)[:, None]
@@ -46,7 +59,7 @@ def synthetic_panel(n_series: int, length: int, seed: int) -> pd.DataFrame:
         "year": np.tile(years, n_series),
         "value": values.ravel(),
     })
-    keep = rng.random(len(frame)) >= 0.10
+    keep = rng.random(len(frame)) >= drop
     return frame[keep].reset_index(drop=True)
 
 
@@ -110,6 +123,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of trend_tests per panel; the fastest is reported")
+    parser.add_argument("--method-size", type=int, default=10000,
+                        help="series in the panel of the per-method rows")
+    parser.add_argument("--method-length", type=int, default=30,
+                        help="editions per series in the per-method rows")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.sizes.split(",")]
     lengths = [int(x) for x in args.lengths.split(",")]
@@ -169,8 +186,72 @@ def main(argv=None) -> int:
                   f"{mk_total:>8.1f}s {both_total:>10.1f}s {mk_total / ours_s:>5.0f}x "
                   f"{both_total / ours_s:>7.0f}x  max diff {worst:.1e} over "
                   f"{diffs['compared']} series{extrapolated}")
+    ok &= method_rows(args)
     print("# agreement:", "all within tolerance" if ok else "OUTSIDE TOLERANCE")
     return 0 if ok else 1
+
+
+def _near_ties(method: str, y: np.ndarray) -> bool:
+    """Whether pymannkendall's whitened series has values closer than 1e-9 of its scale
+    (its rounding then decides ties that trend_tests keeps exact; see the README)."""
+    import pymannkendall as mk
+
+    if "prewhiten" not in method:
+        return False
+    n, slope = len(y), mk.sens_slope(y).slope
+    x = y - np.arange(1, n + 1) * slope if method.startswith("trend") else y
+    xc = x - x.mean()
+    if not xc.any():
+        return True
+    w = x[1:] - x[:-1] * (np.dot(xc[1:], xc[:-1]) / np.dot(xc, xc))
+    if method.startswith("trend"):
+        w = w + np.arange(1, n) * slope
+    return bool((np.diff(np.sort(w)) < 1e-9 * np.abs(w).max()).any())
+
+
+def method_rows(args) -> bool:
+    """One row per method: time and agreement against pymannkendall's test of that name."""
+    import pymannkendall as mk
+
+    panel = synthetic_panel(args.method_size, args.method_length, args.seed, drop=0.0)
+    rng = np.random.default_rng(args.seed + 1)
+    k = min(args.method_size, args.subsample)
+    sample = set(rng.choice(args.method_size, k, replace=False).tolist())
+    series = [(key, part["value"].to_numpy(dtype=float))
+              for key, part in panel.groupby("entity", sort=True) if key in sample]
+    print(f"# per method: {args.method_size} series x {args.method_length} editions, no gaps; "
+          f"exact_max_n=0; pymannkendall loop timed on {k} series and extrapolated; "
+          "agreement on p, z, var_s over the series both define (pre-whitening: without "
+          "near-ties in pymannkendall's whitened values)")
+    print(f"{'method':>21} {'trend_tests':>11} {'vs original':>11} {'pmk/series':>10} "
+          f"{'pmk total':>9} {'speed-up':>8}  agreement")
+    ok, base = True, None
+    for method, name in PMK_TESTS.items():
+        best = float("inf")
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            out = trend_tests(panel, method=method, exact_max_n=0)
+            best = min(best, time.perf_counter() - start)
+        base = base or best
+        out = out.set_index("entity")
+        worst, compared, spent = 0.0, 0, 0.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for key, y in series:
+                start = time.perf_counter()
+                ref = getattr(mk, name)(y)
+                spent += time.perf_counter() - start
+                row = out.loc[key]
+                if np.isnan(row["p"]) or not np.isfinite(ref.p) or _near_ties(method, y):
+                    continue
+                worst = max(worst, abs(row["p"] - ref.p), abs(row["z"] - ref.z),
+                            abs(row["var_s"] - ref.var_s))
+                compared += 1
+        ok &= worst <= TOLERANCE
+        total = spent * args.method_size / k
+        print(f"{method:>21} {best:>10.3f}s {best / base:>10.2f}x {spent / k * 1e3:>8.3f}ms "
+              f"{total:>8.1f}s {total / best:>7.0f}x  max diff {worst:.1e} over {compared}")
+    return ok
 
 
 if __name__ == "__main__":

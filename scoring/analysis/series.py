@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..datasets.panel import as_panel
 
-__all__ = ["long_series", "country_trends", "series_trends", "SERIES_CHOICES"]
+__all__ = ["long_series", "country_trends", "series_trends", "SERIES_CHOICES", "FDR_CHOICES"]
 
 #: What ``series=`` may name besides a single component key.
 SERIES_CHOICES = ("total", "categories", "questions")
@@ -72,6 +72,10 @@ def long_series(
         ["iso3", "series", "edition"], kind="stable").reset_index(drop=True)
 
 
+#: What ``fdr_by=`` may be: one family for the call, or one per kind of series.
+FDR_CHOICES = ("all", "series")
+
+
 def country_trends(
     data=None,
     *,
@@ -83,28 +87,56 @@ def country_trends(
     include_territories: bool = False,
     confidence: float = 0.95,
     exact_max_n: int = 10,
+    method: str = "original",
+    fdr_by: str = "all",
 ) -> pd.DataFrame:
     """Mann-Kendall trend, Sen's slope and OLS for each country's series (and each series).
 
     :func:`long_series` then :func:`scoring.trend_tests` with entity
     ``["iso3", "series"]`` and time ``edition``; slopes are points per year (edition gaps
-    count). Returns the trend table with ``country`` inserted after ``iso3``; its q-values
-    control the false discovery rate across all series of the call.
+    count). ``method`` is the trend test (``"original"``, or a correction for persistence:
+    ``"hamed-rao"``, ``"yue-wang"``, ``"prewhiten"``, ``"trend-free-prewhiten"``; applied
+    to series of at least 10 editions). ``fdr_by="all"`` computes q-values across every
+    series of the call; ``"series"`` within each kind of series: the total, each category
+    (or other component) on its own, all questions together. Returns the trend table with
+    ``country`` inserted after ``iso3``; ``q_family`` says which family each q-value
+    controls.
     """
-    long = long_series(data, index=index, series=series, countries=countries,
+    from ..inference.checks import check_choice
+
+    check_choice("fdr_by", fdr_by, FDR_CHOICES)
+    panel = as_panel(data, index)
+    long = long_series(panel, series=series, countries=countries,
                        from_edition=from_edition, to_edition=to_edition,
                        include_territories=include_territories)
-    return series_trends(long, confidence=confidence, exact_max_n=exact_max_n)
+    families = None
+    if fdr_by == "series":
+        m = panel.methodology
+        families = {c.key: _family(c.key, c.level) for c in m.components}
+    return series_trends(long, confidence=confidence, exact_max_n=exact_max_n,
+                         method=method, families=families)
 
 
-def series_trends(long: pd.DataFrame, *, confidence: float = 0.95,
-                  exact_max_n: int = 10) -> pd.DataFrame:
+def _family(key: str, level: str) -> str:
+    """The words naming a kind of series in ``q_family``: "total", "access category",
+    "question" (all questions are one family)."""
+    return level if level in ("total", "question") else f"{key} {level}"
+
+
+def series_trends(long: pd.DataFrame, *, confidence: float = 0.95, exact_max_n: int = 10,
+                  method: str = "original", families: dict | None = None) -> pd.DataFrame:
     """The trend table of :func:`country_trends` from a long frame already made by
-    :func:`long_series` (so a caller who also needs the series makes them once)."""
+    :func:`long_series` (so a caller who also needs the series makes them once).
+    ``families`` maps each series key to the name of its q-value family (None: one family)."""
     from ..inference.trends import trend_tests
 
+    fdr_by = None
+    if families is not None:
+        long = long.assign(fdr_family=long["series"].map(families))
+        fdr_by = "fdr_family"
     out = trend_tests(long, entity=["iso3", "series"], time="edition", value="value",
-                      confidence=confidence, exact_max_n=exact_max_n)
+                      confidence=confidence, exact_max_n=exact_max_n, method=method,
+                      fdr_by=fdr_by)
     names = long.drop_duplicates("iso3").set_index("iso3")["country"]
     out.insert(1, "country", out["iso3"].map(names))
     return out

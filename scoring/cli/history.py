@@ -19,25 +19,49 @@ from .common import EXIT_HELP, data_options, emit, fail_from, load_data, plural,
               default=0.95, show_default=True, help="Confidence of Sen's slope interval.")
 @click.option("--exact-max-n", type=click.IntRange(0, 50), default=10, show_default=True,
               help="Series of at most this many editions get an exact permutation p-value.")
+@click.option("--method", type=click.Choice(["original", "hamed-rao", "yue-wang", "prewhiten",
+                                             "trend-free-prewhiten"]),
+              default="original", show_default=True,
+              help="Trend test: original assumes independent years; the others correct for "
+                   "scores that persist from year to year (series of 10+ editions; shorter "
+                   "ones keep the original test, with a note).")
+@click.option("--fdr-by", type=click.Choice(["all", "series"]), default="all",
+              show_default=True,
+              help="q-values across every series of the run (all), or within each kind of "
+                   "series: the total, each category, all questions (series).")
 @data_options
-def trend(series, from_edition, to_edition, confidence, exact_max_n, index, countries, regions,
-          extra, data_edition, data_orientation, keep_flagged, include_territories, fmt, output,
-          width):
+def trend(series, from_edition, to_edition, confidence, exact_max_n, method, fdr_by, index,
+          countries, regions, extra, data_edition, data_orientation, keep_flagged,
+          include_territories, fmt, output, width):
     """Trend of each country's scores across editions, with FDR control, and the global run.
 
     Per country (and per series): Mann-Kendall S with tie-corrected variance, a two-sided p
     (exact permutation p for short series, else the continuity-corrected normal
     approximation), Kendall's tau-b, Sen's slope in points per year using the real edition
     years (so gaps count) with its rank-based interval, the OLS slope, and Benjamini-Hochberg
-    q-values across every series of the run. Scores are put on the higher-is-freer scale
-    first. For the total, the summary adds the declines and improvements per pair of
-    editions and the current run of net declines ("declined for the Nth consecutive year").
+    q-values across every series of the run (--fdr-by all) or per kind of series (--fdr-by
+    series: with --series categories, each category is its own family). Scores are put on
+    the higher-is-freer scale first.
+
+    Freedom House scores persist from year to year, which makes the original p-values too
+    small. acf1 is the lag-1 autocorrelation of the detrended series; a note flags it when
+    it lies beyond 1.96/sqrt(n). Then use --method hamed-rao (Var(S) inflated by the
+    significant autocorrelations of the detrended ranks: the conservative choice) or
+    trend-free-prewhiten (tests the series with its lag-1 persistence removed). yue-wang
+    sums the autocorrelations of all lags, as pymannkendall does by default; those of a
+    detrended series add up to about -1/2, so it can shrink Var(S) rather than inflate it.
+    The corrections need 10+ editions to estimate persistence at all; shorter series keep
+    the original test, with a note. With 4-5 editions a note says when no p below the level
+    is attainable and when Sen's interval is only the range of the slopes. For the total,
+    the summary adds the declines and improvements per pair of editions and the current run
+    of net declines ("declined for the Nth consecutive year").
 
     \b
     Examples:
       scoring trend --index fotn
       scoring trend --index fiw --from 2013 --to 2024 --country Hungary,Poland
       scoring trend --index fotn --series categories --format csv --output trends.csv
+      scoring trend --index fiw --method hamed-rao --series categories --fdr-by series
     """
     from ..analysis.series import country_trends
     from ..errors import ScoringError
@@ -51,7 +75,8 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
                                                   include_territories),
                                from_edition=from_edition, to_edition=to_edition,
                                include_territories=include_territories,
-                               confidence=confidence, exact_max_n=exact_max_n)
+                               confidence=confidence, exact_max_n=exact_max_n,
+                               method=method, fdr_by=fdr_by)
         run, counts = None, None
         if series == "total":
             from ..analysis.yearly import decline_run, yearly_counts
@@ -68,10 +93,12 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
     eds = list(window.editions)
     summary = {"index": index, "series": series, "editions": eds, "series_tested":
                int(tested.sum()), "significant_declines": down, "significant_improvements": up,
-               "fdr_level": round(1 - confidence, 10)}
+               "fdr_level": round(1 - confidence, 10), "method": method, "fdr_by": fdr_by,
+               "q_families": sorted(set(table.loc[tested, "q_family"]))}
     title = [f"{m.name} {eds[0]}-{eds[-1]}, {series}: {int(tested.sum())} of {len(table)} "
-             f"series tested; {down} significant declining and {up} improving trends "
-             f"(q <= {1 - confidence:g}, Benjamini-Hochberg)"]
+             f"series tested ({method} test); {down} significant declining and {up} "
+             f"improving trends (q <= {1 - confidence:g}, Benjamini-Hochberg within "
+             f"{'each kind of series' if fdr_by == 'series' else 'the run'})"]
     if counts is not None:
         summary["yearly_counts"] = tables.records(counts)
         summary["decline_run"] = run
@@ -83,14 +110,16 @@ def trend(series, from_edition, to_edition, confidence, exact_max_n, index, coun
     used = window.scores[window.scores["iso3"].isin(table["iso3"])]
     shown = tables.with_sources(table, used) if fmt != "table" else table[
         ["iso3", "country", "series", "n", "first", "last", "sen_slope", "sen_lo", "sen_hi",
-         "tau_b", "p", "p_method", "q", "note"]]
+         "tau_b", "acf1", "p", "p_method", "q", "note"]]
     emit(tables.format_result(
         shown, fmt, title=title, summary=summary, notes=list(panel.notes),
-        numeric=["n", "first", "last", "sen_slope", "sen_lo", "sen_hi", "tau_b", "p", "q"],
-        digits={"sen_slope": 2, "sen_lo": 2, "sen_hi": 2, "tau_b": 2, "p": 4, "q": 4},
+        numeric=["n", "first", "last", "sen_slope", "sen_lo", "sen_hi", "tau_b", "acf1", "p",
+                 "q"],
+        digits={"sen_slope": 2, "sen_lo": 2, "sen_hi": 2, "tau_b": 2, "acf1": 2, "p": 4,
+                "q": 4},
         sources=tables.sources_block(m, used), width=width,
         priority=["iso3", "country", "series", "sen_slope", "q", "p", "n", "first", "last",
-                  "note", ("sen_lo", "sen_hi"), "tau_b"], shorten=["note"]), output, fmt)
+                  "note", ("sen_lo", "sen_hi"), "tau_b", "acf1"], shorten=["note"]), output, fmt)
 
 
 def _enough_editions(panel, eds: list, from_edition, to_edition) -> None:

@@ -14,9 +14,11 @@ treats ties and zeros, and its corrections:
   knows (re-exported, nothing defined there).
 - ``trends``: :func:`~.trends.trend_tests`, the engine that tests many series at once;
   ``trend_stats``: its row-wise arithmetic (Mann-Kendall S with tie-corrected variance,
-  Kendall's tau-b, Sen's slope and interval, OLS); ``mann_kendall_exact``: the exact
-  permutation distribution of S for short series with ties; ``trend_input``: the checks of
-  its input table and arguments.
+  Kendall's tau-b, Sen's slope and interval, OLS); ``trend_persistence``: autocorrelation,
+  the Hamed-Rao and Yue-Wang variance corrections and (trend-free) pre-whitening;
+  ``mann_kendall_exact``: the exact permutation distribution of S for short series with
+  ties; ``trend_input``: the checks of its input table and arguments, and its series of
+  valid points; ``trend_table``: the notes and the q-values per family of its result.
 - ``multitest``: Benjamini-Hochberg q-values.
 - ``checks``: the argument checks the modules share (and the analyses that call them).
 - ``rescoring``: the re-scoring error model on arrays: the distribution of a perturbed change.

@@ -1,6 +1,7 @@
 """The input checks of :func:`scoring.inference.trends.trend_tests`, apart from the engine.
 
-Every rule a long table must meet before its series are tested: the column arguments name
+Every rule a long table must meet before its series are tested, and the checked table
+sorted into series of valid points (:class:`Points`). The rules: the column arguments name
 distinct columns of the frame and do not shadow an output column, confidence and
 ``exact_max_n`` are in range, the time and value columns are numeric and finite, and no
 (entity, time) occurs twice. Each failure is a ``ValueError`` naming the argument and what was
@@ -11,13 +12,15 @@ May import: what :mod:`scoring.inference` may (here numpy, pandas and :mod:`.che
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
-from .checks import check_confidence, check_frame, columns_text, is_integer
+from .checks import check_choice, check_confidence, check_frame, columns_text, is_integer
 
-__all__ = ["check_arguments", "numeric_column", "check_duplicates"]
-
+__all__ = ["check_arguments", "check_options", "numeric_column", "check_duplicates",
+           "family_column", "Points", "series_index", "valid_points", "first_last"]
 
 
 def check_arguments(data, entity, time, value, confidence, exact_max_n, chunk_size, *,
@@ -92,3 +95,90 @@ def check_duplicates(gid, t, order, keys: pd.DataFrame, time: str) -> None:
     raise ValueError(f"time column {time!r} must not repeat within a series; "
                      f"{len(pairs)} duplicated (entity, time) pair"
                      f"{'s' if len(pairs) != 1 else ''}: {', '.join(shown)}{more}")
+
+
+def check_options(data, method, fdr_by, *, methods: tuple, entities: list, time: str,
+                  value: str) -> None:
+    """``method`` is one of ``methods``; ``fdr_by`` is None or a column of data other than
+    the time and value columns."""
+    check_choice("method", method, methods)
+    if fdr_by is None:
+        return
+    if not isinstance(fdr_by, str) or fdr_by not in data.columns:
+        raise ValueError(f"fdr_by must be None (one family: every series of the call) or a "
+                         f"column of data ({columns_text(data)}); got {fdr_by!r}")
+    if fdr_by in (time, value):
+        raise ValueError(f"fdr_by must name a column that is constant within each series, "
+                         f"not the {'time' if fdr_by == time else 'value'} column; "
+                         f"got {fdr_by!r}")
+
+
+def family_column(data: pd.DataFrame, fdr_by: str, gid: np.ndarray, keys: pd.DataFrame,
+                  ) -> np.ndarray:
+    """Each series' value of ``fdr_by`` (its FDR family); raises naming the series where it
+    is missing or not constant (up to 10)."""
+    col = data[fdr_by]
+    if col.isna().any():
+        raise ValueError(f"fdr_by column {fdr_by!r} must not be missing; got "
+                         f"{int(col.isna().sum())} missing value(s)")
+    per = pd.DataFrame({"g": gid, "f": col.to_numpy()}).groupby("g")["f"]
+    mixed = np.flatnonzero(per.nunique().to_numpy() > 1)
+    if mixed.size:
+        shown = ["(" + ", ".join(f"{c}={v!r}" for c, v in keys.iloc[int(g)].items()) + ")"
+                 for g in mixed[:10]]
+        raise ValueError(f"fdr_by column {fdr_by!r} must be constant within each series; "
+                         f"{mixed.size} series have several values: {', '.join(shown)}"
+                         f"{', ...' if mixed.size > 10 else ''}")
+    family = np.empty(len(keys), dtype=object)
+    first = per.first()
+    family[first.index.to_numpy()] = first.to_numpy()
+    return family
+
+
+# ---------------------------------------------------------------------------------------------
+# the checked table, sorted into series of valid points
+
+
+class Points(NamedTuple):
+    """The valid points (time and value present), sorted by series then time."""
+
+    series: np.ndarray  # series number of each point
+    times: np.ndarray
+    values: np.ndarray
+    n: np.ndarray  # valid points per series
+    missing_time: np.ndarray  # rows per series ignored for a missing time
+    missing_value: np.ndarray  # ... and for a missing value (time present)
+
+
+def series_index(data: pd.DataFrame, entities: list, t_all: np.ndarray, time: str):
+    """Series number of each row, the series' keys (sorted), and the rows in (series, time)
+    order; raises if a time repeats within a series."""
+    grouped = data.groupby(entities, sort=True, dropna=False, observed=True)
+    gid = grouped.ngroup().to_numpy(dtype=np.int64)
+    keys = grouped.size().index.to_frame(index=False)
+    order = np.lexsort((t_all, gid))
+    check_duplicates(gid, t_all, order, keys, time)
+    return gid, keys, order
+
+
+def valid_points(gid, t_all, y_all, order, n_series: int) -> Points:
+    no_time = np.isnan(t_all)
+    no_value = np.isnan(y_all) & ~no_time
+    missing_time = np.bincount(gid[no_time], minlength=n_series)
+    missing_value = np.bincount(gid[no_value], minlength=n_series)
+    valid = order[~(no_time | no_value)[order]]
+    g_v = gid[valid]
+    return Points(g_v, t_all[valid], y_all[valid], np.bincount(g_v, minlength=n_series),
+                   missing_time, missing_value)
+
+
+def first_last(points: Points) -> tuple[np.ndarray, np.ndarray]:
+    """First and last valid time of each series (NaN for a series without one)."""
+    n = points.n
+    start = np.cumsum(n) - n
+    has = n > 0
+    first = np.full(n.size, np.nan)
+    last = np.full(n.size, np.nan)
+    first[has] = points.times[start[has]]
+    last[has] = points.times[start[has] + n[has] - 1]
+    return first, last

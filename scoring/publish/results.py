@@ -34,7 +34,7 @@ DATA_FILES = {"dumbbell": "rows", "forest": "robustness", "transitions": "transi
 
 # Text columns in which an empty cell means "nothing to say", not "missing": a CSV cannot tell
 # the two apart, so they are restored as "" when a saved set is read back.
-_TEXT_COLUMNS = ("status_change", "flags", "note", "missing_editions")
+_TEXT_COLUMNS = ("status_change", "flags", "note", "missing_editions", "q_family")
 
 
 @dataclass

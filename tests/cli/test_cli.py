@@ -297,6 +297,23 @@ def test_trend_command(run):
     assert run("trend", "--series", "nonsense").exit_code == 2
 
 
+def test_trend_method_and_fdr_families(run):
+    doc = json.loads(run("trend", "--index", "fotn", "--series", "categories", "--method",
+                         "yue-wang", "--fdr-by", "series", "--format", "json").stdout)
+    assert doc["summary"]["method"] == "yue-wang" and doc["summary"]["fdr_by"] == "series"
+    assert [f.split(" tested ")[1] for f in doc["summary"]["q_families"]] == [
+        "access category series of this call", "content category series of this call",
+        "rights category series of this call"]
+    rows = [r for r in doc["rows"] if r["n"] >= 10]
+    assert {r["method"] for r in rows} == {"yue-wang"} and all("acf1" in r for r in rows)
+    short = [r for r in doc["rows"] if 4 <= r["n"] < 10]
+    assert short and all(r["method"] == "original" and "too short to estimate persistence"
+                         in r["note"] for r in short)
+    bad = run("trend", "--method", "arima")
+    assert bad.exit_code == 2 and "Invalid value for '--method': 'arima' is not one of" \
+        in bad.output
+
+
 def test_episodes_command(run):
     out = run("episodes", "--index", "fotn", "--country", "RUS", "--format", "json").stdout
     doc = json.loads(out)

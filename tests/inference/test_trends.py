@@ -228,7 +228,10 @@ def test_notes_for_short_constant_and_missing():
     assert out.loc["flat", "s"] == 0 and out.loc["flat", "var_s"] == 0
     assert np.isnan(out.loc["flat", "p"]) and out.loc["flat", "p_method"] == "none"
     assert out.loc["flat", ["sen_slope", "sen_lo", "sen_hi", "ols_slope"]].tolist() == [0] * 4
-    assert out.loc["gappy", "note"] == "2 missing values ignored"
+    assert out.loc["gappy", "note"] == (
+        "too few points for a 95 % interval: sen_lo and sen_hi are the smallest and largest "
+        "pairwise slopes; smallest attainable p is 0.083 > 0.05: no trend in a series like "
+        "this can be significant at that level; 2 missing values ignored")
     assert out.loc["gappy", "n"] == 4 and out.loc["gappy", "p_method"] == "exact"
     assert out.loc["one", "note"] == "n = 1 < 4: not tested"
     assert np.isnan(out.loc["one", "sen_slope"])
@@ -242,7 +245,7 @@ def test_notes_for_short_constant_and_missing():
 def test_missing_time_is_ignored_and_counted():
     panel = _panel({"a": ([2001, 2002, np.nan, 2004, 2005], [1.0, 2.0, 9.0, 3.0, 5.0])})
     row = trend_tests(panel).iloc[0]
-    assert row["n"] == 4 and row["note"] == "1 row with missing time ignored"
+    assert row["n"] == 4 and row["note"].endswith("; 1 row with missing time ignored")
     assert row["first"] == 2001 and row["last"] == 2005
 
 
