@@ -159,9 +159,8 @@ def compare(
         _absent(panel, countries, chosen, (a, b), notes)
     entities, excluded = "countries", 0
     if panel.has_territories:
-        entities, excluded = territory_rule(panel, chosen, include_territories, notes)
-        if not include_territories:
-            chosen = chosen[~panel.territory_mask(chosen)]
+        entities, excluded, chosen = territory_rule(panel, chosen, include_territories, notes,
+                                                    asked=bool(countries))
     converted = converted_editions(chosen, notes)
     third_party = third_party_editions(chosen, notes)
     chosen, derived = _derive_status(chosen, m, (a, b), notes)

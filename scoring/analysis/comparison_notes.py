@@ -19,16 +19,23 @@ __all__ = ["citation", "converted_editions", "notes_after", "territory_rule",
            "third_party_editions", "unclassified_note"]
 
 
-def territory_rule(panel: Panel, chosen: pd.DataFrame, include: bool, notes: list[str]):
-    """What is counted, how many territories the count leaves out, and the note saying so."""
+def territory_rule(panel: Panel, chosen: pd.DataFrame, include: bool, notes: list[str], *,
+                   asked: bool = False):
+    """What is counted, how many territories the count leaves out (with the note saying so),
+    and the rows counted; a selection (``asked``) of territories alone is refused."""
     if include:
-        return "countries and territories", 0
+        return "countries and territories", 0, chosen
     terr = panel.territory_mask(chosen)
+    if asked and terr.all():
+        raise ValueError(f"{', '.join(sorted(set(chosen['iso3'])))}: territories only, and "
+                         "counts are of countries unless territories are asked for "
+                         "(--include-territories; include_territories=True)")
     excluded = chosen.loc[terr, "iso3"].nunique()
     notes.append(f"Counts are of countries only, as Freedom House counts them; "
-                 f"{excluded} territories left out (include_territories=True, "
+                 f"{excluded} territor{'y' if excluded == 1 else 'ies'} left out "
+                 "(include_territories=True, "
                  "--include-territories, to count them).")
-    return "countries", excluded
+    return "countries", excluded, chosen[~terr]
 
 
 def converted_editions(chosen: pd.DataFrame, notes: list[str]) -> list[int]:
@@ -72,8 +79,8 @@ def notes_after(notes, m: Methodology, editions, sides, flagged, n_only_a, n_onl
     editions between, coverage periods, order."""
     a, b = editions
     cats = [c.key for c in m.categories]
-    missing_cats = [ed for ed, side in zip(editions, sides)
-                    if not all(k in side.columns and side[k].notna().any() for k in cats)]
+    missing_cats = [ed for ed, side in zip(editions, sides) if len(side)
+                    and not all(k in side.columns and side[k].notna().any() for k in cats)]
     if missing_cats:
         notes.append(f"No category scores for edition{'s' if len(missing_cats) > 1 else ''} "
                      f"{', '.join(map(str, missing_cats))} in the data: category changes are "

@@ -49,7 +49,8 @@ def rank_table(counted: pd.DataFrame, total: str, a: int, b: int) -> tuple[pd.Da
     moved = int((out["rank_change"] != out["rank_change_common"]).sum())
     if not moved:
         return out, ""
-    return out, (f"Rank changes include panel change: {len(entered)} units entered and "
+    return out, (f"Rank changes include panel change: {len(entered)} "
+                 f"unit{'s' if len(entered) != 1 else ''} entered and "
                  f"{len(left)} left between {a} and {b}, which rank_change counts; it differs "
                  f"for {moved} of {len(both)} from rank_change_common, which ranks only the "
                  "units in both editions.")

@@ -103,6 +103,8 @@ def input_options(func):
 
 
 FORMATS = ("table", "csv", "json", "xlsx")
+#: Suffixes that name a data format: a file so named never receives a text table.
+_DATA_SUFFIXES = ("csv", "json", "xlsx", "xls", "parquet", "dta", "tsv", "ods", "sav")
 
 
 def output_format(fmt, output, formats=FORMATS, default: str = "table") -> str:
@@ -112,6 +114,10 @@ def output_format(fmt, output, formats=FORMATS, default: str = "table") -> str:
     if output:
         _writable(output)
     suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    if suffix in _DATA_SUFFIXES and suffix not in formats:
+        raise click.UsageError(f"--output {output} names a .{suffix} file, which this command "
+                               f"does not write (it writes {', '.join(formats)}); choose "
+                               "another suffix")
     if fmt is None:
         return suffix if suffix in formats and suffix != "table" else default
     if suffix in formats and suffix != fmt:
@@ -238,9 +244,30 @@ def _output_options():
     ]
 
 
+def given(*names: str) -> list[str]:
+    """The options among ``names`` (parameter names) the user typed, as ``--option``."""
+    ctx = click.get_current_context()
+    out = []
+    for name in names:
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            out.append("--" + name.replace("_", "-"))
+    return out
+
+
+def refuse_without(flag: str, present, *names: str) -> None:
+    """A usage error when options that only mean something with ``flag`` are given without it
+    (an option silently ignored is an option not honoured)."""
+    typed = given(*names)
+    if typed and not present:
+        raise click.UsageError(f"{', '.join(typed)} {'goes' if len(typed) == 1 else 'go'} with "
+                               f"{flag}")
+
+
 def load_data(index, extra, data_edition, data_orientation, keep_flagged, output):
     """The panel every analysis of one command takes: the bundled dataset plus the user's
     files, loaded and checked once. Its ``notes`` say what the files changed."""
+    refuse_without("--data", extra, "data_edition", "data_orientation", "keep_flagged")
     from ..datasets.panel import load_panel
     from .progress import terminal_progress
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from .common import (EXIT_HELP, at_most, data_options, emit, fail_from, load_data, plural,
-                     selected, tables)
+                     refuse_without, selected, tables)
 from .progress import terminal_progress
 
 #: Ceilings of the options whose value sets the work. The bootstrap holds resamples x
@@ -106,6 +106,8 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
                                f"{to_edition - window}, not --from {from_edition}; give one")
     if by and not stats:
         raise click.UsageError("--by goes with --stats")
+    refuse_without("--stats", stats, "zero_method", "ci_method", "resamples", "confidence",
+                   "seed")
     if window is not None and (questions or stats):
         raise click.UsageError("--window lists the largest changes of the totals; --questions "
                                "and --stats apply to a --from/--to comparison")

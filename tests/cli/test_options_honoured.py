@@ -132,3 +132,29 @@ def test_validate_reads_a_fiw_file_as_fiw_unless_told_otherwise(run):
     assert "2723 rows" in r.output and "no validation failures" in r.output
     told = run("validate", path, "--index", "fotn")
     assert told.exit_code == 1 and "looks like a Freedom in the World file" in told.output
+
+
+@pytest.mark.parametrize("args, said", [
+    (["compare", "--from", 2023, "--to", 2024, "--resamples", 100],
+     "--resamples goes with --stats"),
+    (["compare", "--from", 2023, "--to", 2024, "--seed", 3, "--ci-method", "percentile"],
+     "--ci-method, --seed go with --stats"),
+    (["compare", "--from", 2023, "--to", 2024, "--data-edition", 2024],
+     "--data-edition goes with --data"),
+    (["trend", "--index", "fotn", "--keep-flagged"], "--keep-flagged goes with --data"),
+    (["countries", "--output", "c.xlsx"],
+     "names a .xlsx file, which this command does not write"),
+    (["compare", "--from", 2023, "--to", 2024, "--output", "r.parquet"], "names a .parquet file"),
+])
+def test_an_option_that_would_do_nothing_is_refused(run, tmp_path, monkeypatch, args, said):
+    monkeypatch.chdir(tmp_path)
+    r = run(*args)
+    assert r.exit_code == 2 and said in r.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_territories_alone_are_refused_and_absent_editions_say_nothing_of_categories(run):
+    r = run("compare", "--index", "fiw", "--from", 2024, "--to", 2025, "--country", "Crimea")
+    assert r.exit_code == 2 and "XCR: territories only" in r.output
+    r = run("compare", "--from", 2023, "--to", 2024, "--country", "Chile,KAZ")
+    assert r.exit_code == 0 and "No category scores" not in r.output
