@@ -82,7 +82,7 @@ def test_forest(robust):
     segments = ax.collections[0].get_segments()
     assert len(segments) == int((robust["delta"] != 0).sum())
     filled = ax.collections[1].get_offsets()
-    assert len(filled) == int(robust["robust"].sum()) == 1
+    assert len(filled) == int(robust["robust"].sum()) == 6  # KGZ, AZE, BLR, IRQ, ZWE, ZMB
 
 
 def test_transition_heatmap(result):
