@@ -127,6 +127,10 @@ def read_scores(
             for found, formula in zip(failures["found"], (
                 table.formulas.get(row, {}).get(column_of.get(col))
                 for row, col in zip(failures["row"], failures["column"])))]
+    for ed, keys in frame.attrs.pop("not_published", {}).items():
+        notes.append(f"{table.where}: edition {ed}: no row has {', '.join(keys)}, which other "
+                     "editions of the file have: read as not published for it (a reprint of "
+                     "totals only), not as blanks")
     frame.attrs.update(failures=failures, notes=notes, row_kind=table.row_kind)
     if len(failures) and on_error == "raise":
         raise ValidationError(failures, table.where, table.row_kind)

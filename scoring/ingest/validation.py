@@ -178,12 +178,35 @@ def _published(frame: pd.DataFrame, v: _Rows, present) -> dict[str, np.ndarray] 
     edition and only totals for the previous one).
     """
     rows = v.rows
-    if "present" in frame.attrs or "source" not in rows.columns:
+    if "present" in frame.attrs:
+        return _published_by_edition(frame, v, present)
+    if "source" not in rows.columns:
         return None
     keys = [c.key for c in present]
     by = ["source", "edition"] if "edition" in rows.columns else ["source"]
     published = rows[keys].notna().groupby([rows[b] for b in by], dropna=False).transform("any")
     return {k: published[k].to_numpy(dtype=bool) for k in keys}
+
+
+def _published_by_edition(frame: pd.DataFrame, v: _Rows, present):
+    """A read file holding several editions where one edition has no value at all of a
+    component another edition has (the previous edition reprinted as totals only, as the
+    booklets and the CSV of ``ingest-report`` hold): that edition did not publish it. Named in
+    ``frame.attrs["not_published"]`` ({edition: [keys]}), so that the reader can say so; a
+    file of one edition keeps every blank a ``missing_value``."""
+    keys = [c.key for c in present]
+    eds = pd.Series(v.eds)
+    if eds.nunique() < 2:
+        return None
+    has = v.rows[keys].notna().groupby(eds.to_numpy()).any()
+    lacking = {int(ed): [k for k in keys if not row[k] and has[k].any()]
+               for ed, row in has.iterrows() if not pd.isna(ed)}
+    lacking = {ed: ks for ed, ks in lacking.items() if ks}
+    if not lacking:
+        return None
+    frame.attrs["not_published"] = lacking
+    published = has.reindex(eds.to_numpy()).fillna(True).to_numpy(dtype=bool)
+    return {k: published[:, j] for j, k in enumerate(keys)}
 
 
 def _check_editions(v: _Rows, m: Methodology) -> None:

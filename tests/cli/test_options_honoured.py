@@ -158,3 +158,16 @@ def test_territories_alone_are_refused_and_absent_editions_say_nothing_of_catego
     assert r.exit_code == 2 and "XCR: territories only" in r.output
     r = run("compare", "--from", 2023, "--to", 2024, "--country", "Chile,KAZ")
     assert r.exit_code == 0 and "No category scores" not in r.output
+
+
+def test_a_booklets_csv_from_ingest_report_goes_back_in(run, tmp_path):
+    # The 2014 booklet reprints 2013 as totals only: its CSV's 2013 rows have no categories,
+    # which are "not published" for that edition, not 180 blanks.
+    out = tmp_path / "b14.csv"
+    assert run("ingest-report", "datasets/raw/internetfreedom_2014.pdf", "--output",
+               out).exit_code == 0
+    r = run("validate", out)
+    assert r.exit_code == 0 and "125 rows, edition 2013, 2014: no validation failures" in r.output
+    assert "edition 2013: no row has access, content, rights" in r.output
+    r = run("compare", "--from", 2013, "--to", 2014, "--data", out, "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["summary"]["n"] == 60
