@@ -7,6 +7,8 @@ Freedom House published them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .._progress import Progress
@@ -167,6 +169,9 @@ def read_user_file(path, index: str, *, edition: int | None = None,
     from ..ingest.readers import read_scores
 
     regular_file(path)  # a FIFO, device or directory is refused before anything opens it
+    if str(path).lower().endswith(".pdf") and not _is_pdf(path):
+        raise ScoringError(f"{Path(path).name}: named .pdf but not a PDF (a PDF starts with "
+                           "'%PDF-'): a damaged download or another file renamed; nothing read")
     if index == "fotn" and _is_pdf(path):
         from ..ingest.reports import read_booklet
 

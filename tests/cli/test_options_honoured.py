@@ -171,3 +171,11 @@ def test_a_booklets_csv_from_ingest_report_goes_back_in(run, tmp_path):
     assert "edition 2013: no row has access, content, rights" in r.output
     r = run("compare", "--from", 2013, "--to", 2014, "--data", out, "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["summary"]["n"] == 60
+
+
+def test_a_file_named_pdf_that_is_not_one_says_so_everywhere(run, tmp_path):
+    fake = tmp_path / "booklet.pdf"
+    fake.write_text("Country,Total\nKenya,63\n")
+    for args in (["validate", fake], ["compare", "--from", 2023, "--to", 2024, "--data", fake]):
+        r = run(*args)
+        assert r.exit_code == 1 and "booklet.pdf: named .pdf but not a PDF" in r.output
