@@ -111,9 +111,7 @@ def compare(index, from_edition, to_edition, window, top, questions, stats, by, 
     if window is not None and (questions or stats):
         raise click.UsageError("--window lists the largest changes of the totals; --questions "
                                "and --stats apply to a --from/--to comparison")
-    source = click.get_current_context().get_parameter_source("top")
-    if window is None and source is not None and source.name == "COMMANDLINE":
-        raise click.UsageError("--top goes with --window")
+    refuse_without("--window", window is not None, "top")
     if stats and questions and fmt == "csv":
         raise click.UsageError("--stats with --questions --format csv: a CSV holds one "
                                "table; use --format json or xlsx for both, or leave one out")

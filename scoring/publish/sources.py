@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..datasets.panel import edition_ranges
 from ..datasets.registry import load_sources
 from ..errors import DatasetError
 from ..methodology import Methodology
@@ -99,13 +100,15 @@ def credit_sentence(credits: list[dict]) -> str:
 
 def with_sources(table: pd.DataFrame, scores: pd.DataFrame, key: str = "iso3") -> pd.DataFrame:
     """``table`` with a ``sources`` column: per entity, the files its rows in ``scores`` came
-    from, oldest edition first, as "file (2011-2016); file (2017)"."""
+    from, oldest edition first, as "file (2011-2016); file (2017)" (runs of the editions in
+    ``scores``, so an edition no file supplies is a gap)."""
     if table.empty or "source" not in scores.columns:
         return table
     used = scores[scores[key].isin(table[key])].sort_values("edition", kind="stable")
+    editions = scores["edition"].unique()
     said = {}
     for entity, rows in used.groupby(key, sort=False):
-        parts = [f"{src} ({_span(eds)})" for src, eds in
+        parts = [f"{src} ({edition_ranges(eds, editions)})" for src, eds in
                  rows.groupby("source", sort=False)["edition"]]
         said[entity] = "; ".join(parts)
     return table.assign(sources=table[key].map(said).fillna(""))
@@ -121,11 +124,6 @@ def _credit_names() -> dict:
 
 def _eds(rows: pd.DataFrame) -> list[int]:
     return sorted(int(e) for e in rows["edition"].unique())
-
-
-def _span(eds) -> str:
-    eds = sorted({int(e) for e in eds})
-    return str(eds[0]) if len(eds) == 1 else f"{eds[0]}-{eds[-1]}"
 
 
 def _editions(eds) -> str:
